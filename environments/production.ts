@@ -1,0 +1,70 @@
+import { defineEnvironment } from "../src/config";
+
+/** Production on Google Cloud, sized from seed 003: HA database and cache, deletion protection, 30-day backups. */
+export const production = defineEnvironment({
+  name: "production",
+  target: "gcp",
+  state: { backend: "gcs", bucket: "tandem-tfstate-production", prefix: "tandem/production" },
+  labels: { environment: "production", managed_by: "tandem" },
+  gcp: { project: "tandem-production", region: "europe-west1" },
+  legacy: {
+    name: "netbox",
+    baseUrl: "https://app.example.com",
+    healthPath: "/health",
+    reservedPorts: { web: 8000, postgres: 5432, redis: 6379 },
+  },
+  network: {
+    name: "tandem-production",
+    subnet: { primaryCidr: "10.110.0.0/20", podsCidr: "10.120.0.0/14", servicesCidr: "10.124.0.0/20" },
+    privateServiceAccessCidr: "10.130.0.0/20",
+    flowLogSampling: 0.5,
+  },
+  gke: {
+    name: "tandem-production",
+    releaseChannel: "STABLE",
+    masterCidr: "172.16.0.16/28",
+    privateEndpoint: false,
+    masterAuthorizedNetworks: { "ci-runners": "203.0.113.0/24" },
+    deletionProtection: true,
+    maintenanceWindow: { startTimeUtc: "02:00", durationHours: 4 },
+    nodePools: {
+      general: { machineType: "e2-standard-8", minNodesPerZone: 1, maxNodesPerZone: 5, diskSizeGb: 100, spot: false },
+    },
+  },
+  database: {
+    name: "tandem-production-pg",
+    version: "POSTGRES_16",
+    tier: "db-custom-4-16384",
+    diskSizeGb: 100,
+    highAvailability: true,
+    readReplica: true,
+    deletionProtection: true,
+    backupStartTimeUtc: "03:00",
+    backupRetentionDays: 30,
+    pointInTimeRecovery: true,
+    maintenanceWindow: { day: "SUNDAY", hourUtc: 4 },
+    databases: ["platform"],
+    users: ["platform_app"],
+  },
+  cache: {
+    name: "tandem-production-redis",
+    tier: "STANDARD_HA",
+    memorySizeGb: 8,
+    readReplicas: 1,
+    reservedCidr: "10.131.0.0/24",
+    rdbSnapshotPeriod: "TWELVE_HOURS",
+    maintenanceWindow: { day: "SUNDAY", hourUtc: 5 },
+  },
+  monitoring: {
+    notificationChannels: {
+      "platform-oncall": { type: "email", address: "platform-oncall@example.com" },
+      "platform-tickets": { type: "email", address: "platform-tickets@example.com" },
+    },
+    p0Channels: ["platform-oncall"],
+    p1Channels: ["platform-tickets"],
+    uptimeChecks: {
+      "legacy-web": { host: "app.example.com", path: "/health", side: "legacy" },
+      "new-web": { host: "new.example.com", path: "/health", side: "new" },
+    },
+  },
+});

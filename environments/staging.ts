@@ -1,0 +1,68 @@
+import { defineEnvironment } from "../src/config";
+
+/** Pre-production on Google Cloud: same shape as production, smaller and cheaper. */
+export const staging = defineEnvironment({
+  name: "staging",
+  target: "gcp",
+  state: { backend: "gcs", bucket: "tandem-tfstate-staging", prefix: "tandem/staging" },
+  labels: { environment: "staging", managed_by: "tandem" },
+  gcp: { project: "tandem-staging", region: "europe-west1" },
+  legacy: {
+    name: "netbox",
+    baseUrl: "https://app.example.com",
+    healthPath: "/health",
+    reservedPorts: { web: 8000, postgres: 5432, redis: 6379 },
+  },
+  network: {
+    name: "tandem-staging",
+    subnet: { primaryCidr: "10.10.0.0/20", podsCidr: "10.20.0.0/14", servicesCidr: "10.24.0.0/20" },
+    privateServiceAccessCidr: "10.30.0.0/20",
+    flowLogSampling: 0.5,
+  },
+  gke: {
+    name: "tandem-staging",
+    releaseChannel: "REGULAR",
+    masterCidr: "172.16.0.0/28",
+    privateEndpoint: false,
+    masterAuthorizedNetworks: { "ci-runners": "203.0.113.0/24" },
+    deletionProtection: false,
+    maintenanceWindow: { startTimeUtc: "02:00", durationHours: 4 },
+    nodePools: {
+      general: { machineType: "e2-standard-4", minNodesPerZone: 1, maxNodesPerZone: 3, diskSizeGb: 100, spot: true },
+    },
+  },
+  database: {
+    name: "tandem-staging-pg",
+    version: "POSTGRES_16",
+    tier: "db-custom-2-7680",
+    diskSizeGb: 50,
+    highAvailability: false,
+    readReplica: false,
+    deletionProtection: false,
+    backupStartTimeUtc: "03:00",
+    backupRetentionDays: 7,
+    pointInTimeRecovery: true,
+    maintenanceWindow: { day: "SUNDAY", hourUtc: 4 },
+    databases: ["platform"],
+    users: ["platform_app"],
+  },
+  cache: {
+    name: "tandem-staging-redis",
+    tier: "STANDARD_HA",
+    memorySizeGb: 2,
+    readReplicas: 0,
+    reservedCidr: "10.31.0.0/24",
+    maintenanceWindow: { day: "SUNDAY", hourUtc: 5 },
+  },
+  monitoring: {
+    notificationChannels: {
+      "platform-oncall": { type: "email", address: "platform-oncall@example.com" },
+    },
+    p0Channels: ["platform-oncall"],
+    p1Channels: ["platform-oncall"],
+    uptimeChecks: {
+      "legacy-web": { host: "app.example.com", path: "/health", side: "legacy" },
+      "new-web": { host: "new.example.com", path: "/health", side: "new" },
+    },
+  },
+});

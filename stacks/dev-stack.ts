@@ -1,0 +1,25 @@
+import { DockerProvider } from "@cdktf/provider-docker/lib/provider";
+import { LocalBackend, TerraformStack } from "cdktf";
+import { Construct } from "constructs";
+import { DockerEnvironmentConfig } from "../src/config";
+
+/** Props for {@link DevStack}. */
+export interface DevStackProps {
+  readonly config: DockerEnvironmentConfig;
+}
+
+/**
+ * `dev`: one machine with Docker. The new platform's containers run next to the legacy
+ * containers; the legacy containers are never declared here, so Terraform can never change them.
+ */
+export class DevStack extends TerraformStack {
+  constructor(scope: Construct, id: string, props: DevStackProps) {
+    super(scope, id);
+    const { config } = props;
+    if (config.state.backend === "local") {
+      // Terraform runs in cdktf.out/stacks/<id>; keep the state file at the project root, portable across machines.
+      new LocalBackend(this, { path: `../../../${config.state.path}` });
+    }
+    new DockerProvider(this, "docker", { host: config.docker.host });
+  }
+}
