@@ -44,7 +44,8 @@ export const production = defineEnvironment({
     pointInTimeRecovery: true,
     maintenanceWindow: { day: "SUNDAY", hourUtc: 4 },
     databases: ["platform"],
-    users: ["platform_app"],
+    users: { platform_app: { type: "built-in", passwordVersion: 1 } },
+    maxConnections: 400,
   },
   cache: {
     name: "tandem-production-redis",

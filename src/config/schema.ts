@@ -95,6 +95,8 @@ const gkeSchema = z
     masterAuthorizedNetworks: z.record(z.string(), cidr).default({}),
     deletionProtection: z.boolean(),
     maintenanceWindow: z.object({ startTimeUtc: hhmm, durationHours: z.number().int().min(4, "must be >= 4 (GKE minimum)").max(24) }).strict(),
+    /** `gke-security-groups@<domain>`: turns on Google Groups for Kubernetes RBAC. */
+    rbacSecurityGroup: z.email("must be the gke-security-groups@<domain> group address").optional(),
     nodePools: z.record(resourceName, nodePoolSchema).refine((pools) => Object.keys(pools).length > 0, "at least one node pool is required"),
   })
   .strict();
@@ -114,7 +116,18 @@ const databaseSchema = z
     transactionLogRetentionDays: z.number().int().min(1).max(7, "must be <= 7 (Cloud SQL maximum)").default(7),
     maintenanceWindow: maintenanceWindowSchema,
     databases: z.array(resourceName.or(z.string().regex(/^[a-z][a-z0-9_]{0,62}$/))).min(1, "at least one database is required"),
-    users: z.array(z.string().regex(/^[a-z][a-z0-9_]{0,62}$/, "must be a lower-case PostgreSQL role name")).min(1, "at least one user is required"),
+    /** Database users keyed by role name; IAM users need no password, built-in users get one in Secret Manager. */
+    users: z
+      .record(
+        z.string().regex(/^[a-z][a-z0-9_]{0,62}$/, "user names must be lower-case PostgreSQL role names"),
+        z.discriminatedUnion("type", [
+          z.object({ type: z.literal("built-in"), passwordVersion: z.number().int().min(1, "must be >= 1").default(1) }).strict(),
+          z.object({ type: z.literal("iam-service-account"), serviceAccountEmail: z.email("must be a service account e-mail").endsWith(".gserviceaccount.com", "must end with .gserviceaccount.com") }).strict(),
+        ]),
+      )
+      .default({}),
+    /** Sets the `max_connections` flag; the connections alert is a share of it. */
+    maxConnections: z.number().int().min(25, "must be >= 25").max(262143, "must be <= 262143").default(200),
   })
   .strict()
   .superRefine((db, ctx) => {

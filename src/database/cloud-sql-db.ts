@@ -1,0 +1,248 @@
+import { SecretManagerSecret } from "@cdktf/provider-google/lib/secret-manager-secret";
+import { SecretManagerSecretVersion } from "@cdktf/provider-google/lib/secret-manager-secret-version";
+import { SqlDatabase } from "@cdktf/provider-google/lib/sql-database";
+import { SqlDatabaseInstance, SqlDatabaseInstanceSettings } from "@cdktf/provider-google/lib/sql-database-instance";
+import { SqlUser } from "@cdktf/provider-google/lib/sql-user";
+import { Fn, TerraformLocal, Token } from "cdktf";
+import { Construct } from "constructs";
+import { Network } from "../network/network";
+
+/** Day names accepted for maintenance windows. */
+export type Weekday = "MONDAY" | "TUESDAY" | "WEDNESDAY" | "THURSDAY" | "FRIDAY" | "SATURDAY" | "SUNDAY";
+
+/** A weekly maintenance window in UTC. */
+export interface MaintenanceWindow {
+  readonly day: Weekday;
+  readonly hourUtc: number;
+}
+
+/**
+ * A database user. Keyed by user name in {@link CloudSqlDbProps.users}.
+ * - `iam-service-account`: logs in with IAM database authentication; no password exists anywhere.
+ * - `built-in`: a PostgreSQL password generated at apply time, written to Cloud SQL and to Secret Manager
+ *   through write-only attributes, so it is in neither the plan, the state nor any output.
+ */
+export type SqlUserSpec =
+  | { readonly type: "iam-service-account"; readonly serviceAccountEmail: string }
+  | {
+      readonly type: "built-in";
+      /**
+       * Bump to rotate the password (write-only attributes are only re-sent when their version changes).
+       * @default 1
+       */
+      readonly passwordVersion?: number;
+    };
+
+/** Props for {@link CloudSqlDb}. */
+export interface CloudSqlDbProps {
+  readonly project: string;
+  readonly region: string;
+  /** Instance name (Cloud SQL does not reuse a name for a week after deletion). */
+  readonly name: string;
+  /** The VPC; the instance gets a private IP only, from `privateServiceRange`. */
+  readonly network: Network;
+  /** The private-service-access range name the instance's IP comes from (see `Network.privateServiceRanges`). */
+  readonly privateServiceRange: string;
+  /** @default "POSTGRES_16" */
+  readonly version?: "POSTGRES_15" | "POSTGRES_16" | "POSTGRES_17";
+  /** Machine tier, e.g. `db-custom-4-16384`. */
+  readonly tier: string;
+  /** SSD size; grows automatically. */
+  readonly diskSizeGb: number;
+  /** REGIONAL (synchronous standby in a second zone) instead of ZONAL. */
+  readonly highAvailability: boolean;
+  /**
+   * A read replica in the same region.
+   * @default false
+   */
+  readonly readReplica?: boolean;
+  /** Refuse deletion, both in Terraform and in the Cloud SQL API. */
+  readonly deletionProtection: boolean;
+  /** @default "03:00" */
+  readonly backupStartTimeUtc?: string;
+  /** @default 30 */
+  readonly backupRetentionDays?: number;
+  /** @default true */
+  readonly pointInTimeRecovery?: boolean;
+  /** @default 7 */
+  readonly transactionLogRetentionDays?: number;
+  readonly maintenanceWindow: MaintenanceWindow;
+  /** Databases to create. */
+  readonly databases: string[];
+  /** @default {} */
+  readonly users?: Record<string, SqlUserSpec>;
+  /**
+   * The `max_connections` flag (explicit, so alerts can be a share of it).
+   * @default 200
+   */
+  readonly maxConnections?: number;
+  /** @default {} */
+  readonly labels?: Record<string, string>;
+}
+
+const WEEKDAY_NUMBER: Record<Weekday, number> = { MONDAY: 1, TUESDAY: 2, WEDNESDAY: 3, THURSDAY: 4, FRIDAY: 5, SATURDAY: 6, SUNDAY: 7 };
+
+/** CIS PostgreSQL logging flags plus IAM authentication. */
+export const CLOUD_SQL_POSTGRES_FLAGS: Record<string, string> = {
+  "cloudsql.iam_authentication": "on",
+  "cloudsql.enable_pgaudit": "on",
+  "pgaudit.log": "ddl,role",
+  log_checkpoints: "on",
+  log_connections: "on",
+  log_disconnections: "on",
+  log_lock_waits: "on",
+  log_hostname: "on",
+  log_statement: "ddl",
+  log_min_messages: "warning",
+  log_min_error_statement: "error",
+  log_min_duration_statement: "-1",
+  log_temp_files: "0",
+};
+
+/**
+ * Cloud SQL for PostgreSQL: private IP only, TLS enforced, daily backups with point-in-time recovery,
+ * optional regional availability and read replica, CIS logging flags, Query Insights, a maintenance window,
+ * disk autoresize, databases and users (passwords never in state or outputs).
+ */
+export class CloudSqlDb extends Construct {
+  /** The primary instance (escape hatch). */
+  readonly resource: SqlDatabaseInstance;
+  readonly replica?: SqlDatabaseInstance;
+  readonly databases: Record<string, SqlDatabase>;
+  readonly users: Record<string, SqlUser>;
+  /** Secret Manager secret ids holding built-in users' passwords, by user name. */
+  readonly passwordSecrets: Record<string, SecretManagerSecret>;
+  readonly instanceName: string;
+  /** `project:region:instance`, for the Cloud SQL Auth Proxy and connectors. */
+  readonly connectionName: string;
+  readonly privateIpAddress: string;
+  readonly maxConnections: number;
+
+  constructor(scope: Construct, id: string, props: CloudSqlDbProps) {
+    super(scope, id);
+    this.validate(props);
+    const labels = props.labels ?? {};
+    this.maxConnections = props.maxConnections ?? 200;
+
+    const settings: SqlDatabaseInstanceSettings = {
+      tier: props.tier,
+      // POSTGRES_16+ defaults to ENTERPRISE_PLUS, which has no db-custom tiers.
+      edition: "ENTERPRISE",
+      availabilityType: props.highAvailability ? "REGIONAL" : "ZONAL",
+      diskType: "PD_SSD",
+      diskSize: props.diskSizeGb,
+      diskAutoresize: true,
+      diskAutoresizeLimit: 0,
+      deletionProtectionEnabled: props.deletionProtection,
+      ipConfiguration: {
+        ipv4Enabled: false,
+        privateNetwork: props.network.networkId,
+        allocatedIpRange: props.privateServiceRange,
+        sslMode: "ENCRYPTED_ONLY",
+        enablePrivatePathForGoogleCloudServices: true,
+      },
+      backupConfiguration: {
+        enabled: true,
+        startTime: props.backupStartTimeUtc ?? "03:00",
+        pointInTimeRecoveryEnabled: props.pointInTimeRecovery ?? true,
+        transactionLogRetentionDays: props.transactionLogRetentionDays ?? 7,
+        backupRetentionSettings: { retainedBackups: props.backupRetentionDays ?? 30, retentionUnit: "COUNT" },
+      },
+      databaseFlags: Object.entries({ ...CLOUD_SQL_POSTGRES_FLAGS, max_connections: String(this.maxConnections) }).map(([name, value]) => ({ name, value })),
+      insightsConfig: { queryInsightsEnabled: true, queryStringLength: 1024, recordApplicationTags: true, recordClientAddress: false },
+      maintenanceWindow: { day: WEEKDAY_NUMBER[props.maintenanceWindow.day], hour: props.maintenanceWindow.hourUtc, updateTrack: "stable" },
+      userLabels: labels,
+    };
+
+    this.resource = new SqlDatabaseInstance(this, "Resource", {
+      project: props.project,
+      region: props.region,
+      name: props.name,
+      databaseVersion: props.version ?? "POSTGRES_16",
+      deletionProtection: props.deletionProtection,
+      settings,
+      // The private IP needs the service networking peering first.
+      dependsOn: [props.network.serviceNetworkingConnection],
+    });
+    this.instanceName = this.resource.name;
+    this.connectionName = this.resource.connectionName;
+    this.privateIpAddress = this.resource.privateIpAddress;
+
+    if (props.readReplica) {
+      this.replica = new SqlDatabaseInstance(this, "replica", {
+        project: props.project,
+        region: props.region,
+        name: `${props.name}-replica`,
+        databaseVersion: props.version ?? "POSTGRES_16",
+        masterInstanceName: this.resource.name,
+        deletionProtection: props.deletionProtection,
+        replicaConfiguration: { failoverTarget: false },
+        settings: {
+          ...settings,
+          availabilityType: "ZONAL",
+          // Replicas take no backups of their own; the primary's cover them.
+          backupConfiguration: { enabled: false },
+        },
+      });
+    }
+
+    this.databases = {};
+    for (const db of props.databases) {
+      this.databases[db] = new SqlDatabase(this, `db-${db}`, { project: props.project, instance: this.resource.name, name: db });
+    }
+
+    this.users = {};
+    this.passwordSecrets = {};
+    for (const [userName, spec] of Object.entries(props.users ?? {})) {
+      if (spec.type === "iam-service-account") {
+        this.users[userName] = new SqlUser(this, `user-${userName}`, {
+          project: props.project,
+          instance: this.resource.name,
+          // Cloud SQL names IAM service-account users by the e-mail without the domain suffix.
+          name: Fn.trimsuffix(spec.serviceAccountEmail, ".gserviceaccount.com"),
+          type: "CLOUD_IAM_SERVICE_ACCOUNT",
+        });
+        continue;
+      }
+      const version = spec.passwordVersion ?? 1;
+      // uuid() is evaluated once per run at apply time (122 random bits); the value only flows into write-only
+      // attributes, so Terraform keeps it out of the plan and the state.
+      const password = new TerraformLocal(this, `password-${userName}`, Fn.replace(Fn.uuid(), "-", ""));
+      this.users[userName] = new SqlUser(this, `user-${userName}`, {
+        project: props.project,
+        instance: this.resource.name,
+        name: userName,
+        type: "BUILT_IN",
+        passwordWo: password.asString,
+        passwordWoVersion: version,
+      });
+      const secret = new SecretManagerSecret(this, `secret-${userName}`, {
+        project: props.project,
+        secretId: `${props.name}-${userName.replace(/_/g, "-")}-password`,
+        replication: { auto: {} },
+        labels,
+      });
+      new SecretManagerSecretVersion(this, `secret-${userName}-version`, {
+        secret: secret.id,
+        secretDataWo: password.asString,
+        secretDataWoVersion: version,
+      });
+      this.passwordSecrets[userName] = secret;
+    }
+  }
+
+  private validate(props: CloudSqlDbProps): void {
+    const where = this.node.path;
+    if (!Token.isUnresolved(props.diskSizeGb) && (props.diskSizeGb < 10 || props.diskSizeGb > 65536)) {
+      throw new Error(`${where}: diskSizeGb is ${props.diskSizeGb}; Cloud SQL needs 10-65536 GB.`);
+    }
+    const retention = props.backupRetentionDays ?? 30;
+    if (retention < 1 || retention > 365) throw new Error(`${where}: backupRetentionDays is ${retention}; use 1-365.`);
+    const logDays = props.transactionLogRetentionDays ?? 7;
+    if (logDays < 1 || logDays > 7) throw new Error(`${where}: transactionLogRetentionDays is ${logDays}; Cloud SQL Enterprise allows 1-7.`);
+    if (props.maintenanceWindow.hourUtc < 0 || props.maintenanceWindow.hourUtc > 23) {
+      throw new Error(`${where}: maintenanceWindow.hourUtc is ${props.maintenanceWindow.hourUtc}; use 0-23.`);
+    }
+    if (props.databases.length === 0) throw new Error(`${where}: databases is empty; name at least one database.`);
+  }
+}

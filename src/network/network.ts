@@ -1,0 +1,238 @@
+import { ComputeFirewall } from "@cdktf/provider-google/lib/compute-firewall";
+import { ComputeGlobalAddress } from "@cdktf/provider-google/lib/compute-global-address";
+import { ComputeNetwork } from "@cdktf/provider-google/lib/compute-network";
+import { ComputeRouter } from "@cdktf/provider-google/lib/compute-router";
+import { ComputeRouterNat } from "@cdktf/provider-google/lib/compute-router-nat";
+import { ComputeSubnetwork } from "@cdktf/provider-google/lib/compute-subnetwork";
+import { ServiceNetworkingConnection } from "@cdktf/provider-google/lib/service-networking-connection";
+import { Token } from "cdktf";
+import { Construct } from "constructs";
+import { cidrProblem, describeOverlap, findOverlaps, NamedCidr } from "./cidr";
+
+/** A subnet's secondary range, as GKE consumes it. */
+export interface SecondaryRange {
+  /** The range name inside the subnet (what GKE's `ip_allocation_policy` refers to). */
+  readonly rangeName: string;
+  readonly cidr: string;
+}
+
+/** A private-service-access range allocated for Google-managed services (Cloud SQL, Memorystore). */
+export interface PrivateServiceRange {
+  /** The `google_compute_global_address` name (what Memorystore's `reserved_ip_range` refers to). */
+  readonly name: string;
+  readonly cidr: string;
+}
+
+/** Props for {@link Network}. */
+export interface NetworkProps {
+  readonly project: string;
+  readonly region: string;
+  /** VPC name; subnets, router and firewall rules are named after it. */
+  readonly name: string;
+  /** The subnet's primary range (nodes). */
+  readonly primaryCidr: string;
+  /** Secondary range for GKE pods. */
+  readonly podsCidr: string;
+  /** Secondary range for GKE services. */
+  readonly servicesCidr: string;
+  /**
+   * Private-service-access ranges keyed by purpose (e.g. `sql`, `redis`), peered with Google's service producer network.
+   * Keyed by name so adding one never renames the others.
+   */
+  readonly privateServiceRanges: Record<string, string>;
+  /**
+   * VPC flow log sampling rate, 0-1.
+   * @default 0.5
+   */
+  readonly flowLogSampling?: number;
+  /**
+   * Source ranges allowed to reach port 22 through Identity-Aware Proxy TCP forwarding.
+   * @default - Google's IAP range 35.235.240.0/20
+   */
+  readonly iapSourceRanges?: string[];
+  /** @default {} */
+  readonly labels?: Record<string, string>;
+}
+
+/** Google's documented source ranges for load-balancer health checks. */
+export const HEALTH_CHECK_SOURCE_RANGES = ["35.191.0.0/16", "130.211.0.0/22"];
+/** Google's documented source range for IAP TCP forwarding. */
+export const IAP_SOURCE_RANGES = ["35.235.240.0/20"];
+
+/**
+ * A custom-mode VPC with one regional subnet (GKE secondary ranges, private Google access, flow logs),
+ * Cloud NAT with logging, private service access for Cloud SQL and Memorystore, and deny-by-default firewall rules.
+ *
+ * Other constructs register the ranges they consume (`reserveRange`), so overlaps between any two
+ * ranges fail synth naming both.
+ */
+export class Network extends Construct {
+  /** The VPC (escape hatch). */
+  readonly resource: ComputeNetwork;
+  readonly subnet: ComputeSubnetwork;
+  readonly router: ComputeRouter;
+  readonly nat: ComputeRouterNat;
+  readonly serviceNetworkingConnection: ServiceNetworkingConnection;
+  /** The VPC's self link. */
+  readonly selfLink: string;
+  /** The VPC's id (`projects/<p>/global/networks/<name>`). */
+  readonly networkId: string;
+  readonly subnetSelfLink: string;
+  readonly podsRange: SecondaryRange;
+  readonly servicesRange: SecondaryRange;
+  /** Private-service-access ranges by purpose. */
+  readonly privateServiceRanges: Record<string, PrivateServiceRange>;
+
+  private readonly ranges: NamedCidr[] = [];
+  private readonly props: NetworkProps;
+
+  constructor(scope: Construct, id: string, props: NetworkProps) {
+    super(scope, id);
+    this.props = props;
+    const sampling = props.flowLogSampling ?? 0.5;
+    if (!Token.isUnresolved(sampling) && (sampling < 0 || sampling > 1)) {
+      throw new Error(`${this.node.path}: flowLogSampling is ${sampling}; it must be between 0 and 1.`);
+    }
+    for (const [field, value] of Object.entries({ primaryCidr: props.primaryCidr, podsCidr: props.podsCidr, servicesCidr: props.servicesCidr })) {
+      this.checkCidr(field, value);
+    }
+    if (Object.keys(props.privateServiceRanges).length === 0) {
+      throw new Error(`${this.node.path}: privateServiceRanges is empty; Cloud SQL and Memorystore need at least one private-service-access range.`);
+    }
+
+    this.resource = new ComputeNetwork(this, "Resource", {
+      project: props.project,
+      name: props.name,
+      autoCreateSubnetworks: false,
+      routingMode: "REGIONAL",
+      deleteDefaultRoutesOnCreate: false,
+    });
+    this.selfLink = this.resource.selfLink;
+    this.networkId = this.resource.id;
+
+    this.podsRange = { rangeName: "pods", cidr: props.podsCidr };
+    this.servicesRange = { rangeName: "services", cidr: props.servicesCidr };
+    this.subnet = new ComputeSubnetwork(this, "subnet", {
+      project: props.project,
+      region: props.region,
+      name: `${props.name}-${props.region}`,
+      network: this.resource.id,
+      ipCidrRange: props.primaryCidr,
+      privateIpGoogleAccess: true,
+      secondaryIpRange: [
+        { rangeName: this.podsRange.rangeName, ipCidrRange: this.podsRange.cidr },
+        { rangeName: this.servicesRange.rangeName, ipCidrRange: this.servicesRange.cidr },
+      ],
+      logConfig: { aggregationInterval: "INTERVAL_5_SEC", flowSampling: sampling, metadata: "INCLUDE_ALL_METADATA" },
+    });
+    this.subnetSelfLink = this.subnet.selfLink;
+    this.reserveRange(`${this.node.path} subnet primary range`, props.primaryCidr);
+    this.reserveRange(`${this.node.path} pods secondary range`, props.podsCidr);
+    this.reserveRange(`${this.node.path} services secondary range`, props.servicesCidr);
+
+    this.router = new ComputeRouter(this, "router", {
+      project: props.project,
+      region: props.region,
+      name: `${props.name}-router`,
+      network: this.resource.id,
+    });
+    this.nat = new ComputeRouterNat(this, "nat", {
+      project: props.project,
+      region: props.region,
+      name: `${props.name}-nat`,
+      router: this.router.name,
+      natIpAllocateOption: "AUTO_ONLY",
+      sourceSubnetworkIpRangesToNat: "ALL_SUBNETWORKS_ALL_IP_RANGES",
+      logConfig: { enable: true, filter: "ERRORS_ONLY" },
+    });
+
+    this.privateServiceRanges = {};
+    const addresses: ComputeGlobalAddress[] = [];
+    for (const [purpose, cidr] of Object.entries(props.privateServiceRanges)) {
+      this.checkCidr(`privateServiceRanges.${purpose}`, cidr);
+      const [address, prefix] = cidr.split("/");
+      const name = `${props.name}-psa-${purpose}`;
+      addresses.push(
+        new ComputeGlobalAddress(this, `psa-${purpose}`, {
+          project: props.project,
+          name,
+          purpose: "VPC_PEERING",
+          addressType: "INTERNAL",
+          address,
+          prefixLength: Number(prefix),
+          network: this.resource.id,
+        }),
+      );
+      this.privateServiceRanges[purpose] = { name, cidr };
+      this.reserveRange(`${this.node.path} private-service-access range "${purpose}"`, cidr);
+    }
+    this.serviceNetworkingConnection = new ServiceNetworkingConnection(this, "psa", {
+      network: this.resource.id,
+      service: "servicenetworking.googleapis.com",
+      reservedPeeringRanges: addresses.map((a) => a.name),
+      // Keep the peering when Terraform destroys the connection before the Cloud SQL instance is gone.
+      deletionPolicy: "ABANDON",
+    });
+
+    this.firewall("deny-all-ingress", {
+      direction: "INGRESS",
+      priority: 65534,
+      deny: [{ protocol: "all" }],
+      sourceRanges: ["0.0.0.0/0"],
+    });
+    this.firewall("allow-health-checks", {
+      direction: "INGRESS",
+      priority: 1000,
+      allow: [{ protocol: "tcp" }],
+      sourceRanges: HEALTH_CHECK_SOURCE_RANGES,
+    });
+    this.firewall("allow-iap-ssh", {
+      direction: "INGRESS",
+      priority: 1000,
+      allow: [{ protocol: "tcp", ports: ["22"] }],
+      sourceRanges: props.iapSourceRanges ?? IAP_SOURCE_RANGES,
+    });
+
+    this.node.addValidation({
+      validate: () => findOverlaps(this.ranges).map(describeOverlap),
+    });
+  }
+
+  /**
+   * Registers a range that lives in (or is routed into) this VPC, e.g. a GKE control-plane range.
+   * Synth fails if it overlaps any other registered range, naming both.
+   */
+  reserveRange(name: string, cidr: string): void {
+    if (Token.isUnresolved(cidr)) return;
+    this.ranges.push({ name, cidr });
+  }
+
+  private checkCidr(field: string, value: string): void {
+    if (Token.isUnresolved(value)) return;
+    const problem = cidrProblem(value);
+    if (problem) throw new Error(`${this.node.path}: ${field} is "${value}", which is not a valid CIDR: ${problem}.`);
+  }
+
+  private firewall(
+    name: string,
+    rule: {
+      direction: "INGRESS" | "EGRESS";
+      priority: number;
+      allow?: { protocol: string; ports?: string[] }[];
+      deny?: { protocol: string; ports?: string[] }[];
+      sourceRanges: string[];
+    },
+  ): ComputeFirewall {
+    return new ComputeFirewall(this, name, {
+      project: this.props.project,
+      name: `${this.props.name}-${name}`,
+      network: this.resource.id,
+      direction: rule.direction,
+      priority: rule.priority,
+      allow: rule.allow,
+      deny: rule.deny,
+      sourceRanges: rule.sourceRanges,
+      logConfig: { metadata: "INCLUDE_ALL_METADATA" },
+    });
+  }
+}

@@ -1,0 +1,156 @@
+import { DataGoogleClientConfig } from "@cdktf/provider-google/lib/data-google-client-config";
+import { GoogleProvider } from "@cdktf/provider-google/lib/provider";
+import { KubernetesProvider } from "@cdktf/provider-kubernetes/lib/provider";
+import { Fn, GcsBackend, TerraformOutput, TerraformStack } from "cdktf";
+import { Construct } from "constructs";
+import { Memorystore } from "../src/cache";
+import { GcpEnvironmentConfig } from "../src/config";
+import { CloudSqlDb } from "../src/database";
+import { GkeCluster } from "../src/gke";
+import { Monitoring } from "../src/monitoring";
+import { Network } from "../src/network";
+
+/** Props for {@link GcpStack}. */
+export interface GcpStackProps {
+  readonly config: GcpEnvironmentConfig;
+}
+
+/** Namespace the new platform's workloads run in. */
+export const NEW_PLATFORM_NAMESPACE = "new-platform";
+
+/**
+ * `staging` / `production`: one stack per environment, so `cdktf deploy <env>` creates all of it in one run:
+ * VPC, GKE, Cloud SQL, Memorystore, monitoring, and the new platform's workloads on the cluster
+ * (the Kubernetes provider is configured from the cluster's own attributes).
+ */
+export class GcpStack extends TerraformStack {
+  readonly network: Network;
+  readonly cluster: GkeCluster;
+  readonly database: CloudSqlDb;
+  readonly cache: Memorystore;
+  readonly monitoring: Monitoring;
+  readonly kubernetesProvider: KubernetesProvider;
+
+  constructor(scope: Construct, id: string, props: GcpStackProps) {
+    super(scope, id);
+    const { config } = props;
+    const { project, region } = config.gcp;
+    const labels = config.labels;
+
+    if (config.state.backend === "gcs") {
+      new GcsBackend(this, { bucket: config.state.bucket, prefix: config.state.prefix });
+    }
+    new GoogleProvider(this, "google", { project, region, defaultLabels: labels });
+
+    this.network = new Network(this, "network", {
+      project,
+      region,
+      name: config.network.name,
+      primaryCidr: config.network.subnet.primaryCidr,
+      podsCidr: config.network.subnet.podsCidr,
+      servicesCidr: config.network.subnet.servicesCidr,
+      privateServiceRanges: { sql: config.network.privateServiceAccessCidr, redis: config.cache.reservedCidr },
+      flowLogSampling: config.network.flowLogSampling,
+      labels,
+    });
+
+    this.cluster = new GkeCluster(this, "gke", {
+      project,
+      region,
+      name: config.gke.name,
+      network: this.network,
+      masterCidr: config.gke.masterCidr,
+      releaseChannel: config.gke.releaseChannel,
+      privateEndpoint: config.gke.privateEndpoint,
+      masterAuthorizedNetworks: config.gke.masterAuthorizedNetworks,
+      deletionProtection: config.gke.deletionProtection,
+      maintenanceStartTimeUtc: config.gke.maintenanceWindow.startTimeUtc,
+      maintenanceDurationHours: config.gke.maintenanceWindow.durationHours,
+      nodePools: config.gke.nodePools,
+      rbacSecurityGroup: config.gke.rbacSecurityGroup,
+      labels,
+    });
+
+    this.database = new CloudSqlDb(this, "database", {
+      project,
+      region,
+      name: config.database.name,
+      network: this.network,
+      privateServiceRange: this.network.privateServiceRanges.sql.name,
+      version: config.database.version,
+      tier: config.database.tier,
+      diskSizeGb: config.database.diskSizeGb,
+      highAvailability: config.database.highAvailability,
+      readReplica: config.database.readReplica,
+      deletionProtection: config.database.deletionProtection,
+      backupStartTimeUtc: config.database.backupStartTimeUtc,
+      backupRetentionDays: config.database.backupRetentionDays,
+      pointInTimeRecovery: config.database.pointInTimeRecovery,
+      transactionLogRetentionDays: config.database.transactionLogRetentionDays,
+      maintenanceWindow: config.database.maintenanceWindow,
+      databases: config.database.databases,
+      users: config.database.users,
+      maxConnections: config.database.maxConnections,
+      labels,
+    });
+
+    this.cache = new Memorystore(this, "cache", {
+      project,
+      region,
+      name: config.cache.name,
+      network: this.network,
+      privateServiceRange: this.network.privateServiceRanges.redis.name,
+      tier: config.cache.tier,
+      memorySizeGb: config.cache.memorySizeGb,
+      version: config.cache.version,
+      readReplicas: config.cache.readReplicas,
+      rdbSnapshotPeriod: config.cache.rdbSnapshotPeriod,
+      maintenanceWindow: config.cache.maintenanceWindow,
+      labels,
+    });
+
+    this.monitoring = new Monitoring(this, "monitoring", {
+      project,
+      displayPrefix: config.name,
+      notificationChannels: config.monitoring.notificationChannels,
+      p0Channels: config.monitoring.p0Channels,
+      p1Channels: config.monitoring.p1Channels,
+      uptimeChecks: config.monitoring.uptimeChecks,
+      thresholds: config.monitoring.thresholds,
+      namespace: NEW_PLATFORM_NAMESPACE,
+      databaseId: `${project}:${config.database.name}`,
+      databaseMaxConnections: this.database.maxConnections,
+      redisInstanceId: this.cache.resource.id,
+      labels,
+    });
+
+    // The workloads' provider is configured from the cluster's own attributes, so one `cdktf deploy` creates both.
+    const client = new DataGoogleClientConfig(this, "client");
+    this.kubernetesProvider = new KubernetesProvider(this, "kubernetes", {
+      host: `https://${this.cluster.endpoint}`,
+      token: client.accessToken,
+      clusterCaCertificate: Fn.base64decode(this.cluster.caCertificate),
+    });
+
+    this.outputs();
+  }
+
+  private outputs(): void {
+    const out = (id: string, value: string | number, description: string, sensitive = false) =>
+      new TerraformOutput(this, id, { value, description, sensitive });
+    out("network_self_link", this.network.selfLink, "Self link of the VPC");
+    out("network_id", this.network.networkId, "Id of the VPC (projects/<p>/global/networks/<name>)");
+    out("subnet_self_link", this.network.subnetSelfLink, "Self link of the regional subnet");
+    out("cluster_name", this.cluster.name, "GKE cluster name");
+    out("cluster_location", this.cluster.location, "GKE cluster region");
+    out("cluster_endpoint", this.cluster.endpoint, "GKE control-plane endpoint", true);
+    out("cluster_ca_certificate", this.cluster.caCertificate, "Base64 PEM of the cluster CA", true);
+    out("workload_identity_pool", this.cluster.workloadPool, "Workload Identity pool (<project>.svc.id.goog)");
+    out("database_instance_name", this.database.instanceName, "Cloud SQL instance name");
+    out("database_connection_name", this.database.connectionName, "Cloud SQL connection name (project:region:instance)");
+    out("database_private_ip", this.database.privateIpAddress, "Cloud SQL private IP");
+    out("cache_host", this.cache.host, "Memorystore host (private IP)");
+    out("cache_port", this.cache.port, "Memorystore TLS port");
+    out("new_platform_namespace", NEW_PLATFORM_NAMESPACE, "Kubernetes namespace of the new platform");
+  }
+}
