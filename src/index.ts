@@ -1,4 +1,8 @@
 // The package root only re-exports; every construct lives in its own concern folder.
 export * from "./app";
 export * from "./config";
-export * from "./network/cidr";
+export * from "./network";
+export * from "./gke";
+export * from "./database";
+export * from "./cache";
+export * from "./monitoring";
