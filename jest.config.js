@@ -7,4 +7,5 @@ module.exports = {
     "^.+\\.ts$": ["@swc/jest", { jsc: { parser: { syntax: "typescript" }, target: "es2022" }, module: { type: "commonjs" } }],
   },
   setupFilesAfterEnv: ["<rootDir>/test/setup.ts"],
+  reporters: ["default", "<rootDir>/test/reporters/summary.js"],
 };

@@ -1,0 +1,80 @@
+import { Testing } from "cdktf";
+import { googleStack, onlyResource, resourcesOf, synth } from "../helpers";
+import { testNetwork } from "./fixtures";
+
+describe("Network", () => {
+  test("custom-mode VPC", () => {
+    const { stack } = googleStack();
+    testNetwork(stack);
+    const vpc = onlyResource(synth(stack), "google_compute_network");
+    expect(vpc).toMatchObject({ name: "vpc", auto_create_subnetworks: false });
+  });
+
+  test("subnet has private Google access, flow logs and typed secondary ranges", () => {
+    const { stack } = googleStack();
+    const network = testNetwork(stack, { flowLogSampling: 0.25 });
+    const subnet = onlyResource(synth(stack), "google_compute_subnetwork");
+    expect(subnet).toMatchObject({
+      ip_cidr_range: "10.10.0.0/20",
+      private_ip_google_access: true,
+      log_config: { flow_sampling: 0.25, metadata: "INCLUDE_ALL_METADATA" },
+      secondary_ip_range: [
+        { range_name: "pods", ip_cidr_range: "10.20.0.0/14" },
+        { range_name: "services", ip_cidr_range: "10.24.0.0/20" },
+      ],
+    });
+    expect(network.podsRange).toEqual({ rangeName: "pods", cidr: "10.20.0.0/14" });
+  });
+
+  test("Cloud NAT logs errors", () => {
+    const { stack } = googleStack();
+    testNetwork(stack);
+    expect(onlyResource(synth(stack), "google_compute_router_nat")).toMatchObject({ log_config: { enable: true, filter: "ERRORS_ONLY" } });
+  });
+
+  test("private service access: one peering with every reserved range", () => {
+    const { stack } = googleStack();
+    testNetwork(stack);
+    const json = synth(stack);
+    const addresses = resourcesOf(json, "google_compute_global_address");
+    expect(addresses.map((a) => [a.address, a.prefix_length, a.purpose]).sort()).toEqual([
+      ["10.30.0.0", 20, "VPC_PEERING"],
+      ["10.31.0.0", 24, "VPC_PEERING"],
+    ]);
+    const peering = onlyResource(json, "google_service_networking_connection");
+    expect(peering.reserved_peering_ranges).toHaveLength(2);
+  });
+
+  test("firewall denies ingress by default and allows only health checks and IAP", () => {
+    const { stack } = googleStack();
+    testNetwork(stack);
+    const rules = resourcesOf(synth(stack), "google_compute_firewall");
+    const deny = rules.find((r) => r.deny !== undefined);
+    expect(deny).toMatchObject({ direction: "INGRESS", source_ranges: ["0.0.0.0/0"], deny: [{ protocol: "all" }] });
+    const allowSources = rules.filter((r) => r.allow !== undefined).flatMap((r) => r.source_ranges as string[]);
+    expect(allowSources.sort()).toEqual(["130.211.0.0/22", "35.191.0.0/16", "35.235.240.0/20"]);
+    expect(allowSources).not.toContain("0.0.0.0/0");
+  });
+
+  test("overlapping ranges fail synth naming both", () => {
+    const { stack } = googleStack();
+    testNetwork(stack, { servicesCidr: "10.10.8.0/21" });
+    expect(() => Testing.synth(stack, true)).toThrow(/subnet primary range \(10\.10\.0\.0\/20\) overlaps .*services secondary range \(10\.10\.8\.0\/21\)/);
+  });
+
+  test("a range reserved by another construct is checked too", () => {
+    const { stack } = googleStack();
+    const network = testNetwork(stack);
+    network.reserveRange("gke control plane", "10.31.0.16/28");
+    expect(() => Testing.synth(stack, true)).toThrow(/private-service-access range "redis" \(10\.31\.0\.0\/24\) overlaps gke control plane \(10\.31\.0\.16\/28\)/);
+  });
+
+  test.each([
+    [{ primaryCidr: "10.10.0.1/20" }, /primaryCidr is "10.10.0.1\/20".*host bits/],
+    [{ flowLogSampling: 2 }, /flowLogSampling is 2/],
+    [{ privateServiceRanges: {} }, /privateServiceRanges is empty/],
+  ])("bad props %j throw", (overrides, message) => {
+    const { stack } = googleStack();
+    expect(() => testNetwork(stack, overrides)).toThrow(message);
+  });
+});

@@ -1,0 +1,102 @@
+import { App, Testing, TerraformStack } from "cdktf";
+import { environments } from "../../environments";
+import { errorAnnotations } from "../../src/app";
+import { EnvironmentConfig, loadEnvironment } from "../../src/config";
+import { addEnvironmentStacks } from "../../stacks";
+import { onlyResource, resourcesOf, TerraformJson } from "../helpers";
+
+const configs: EnvironmentConfig[] = Object.entries(environments).map(([name, raw]) => loadEnvironment(name, raw));
+
+function synthAll(): { app: App; json: Record<string, TerraformJson> } {
+  const app = Testing.app();
+  addEnvironmentStacks(app, configs);
+  const json: Record<string, TerraformJson> = {};
+  for (const stack of app.node.children.filter((c): c is TerraformStack => c instanceof TerraformStack)) {
+    json[stack.node.id] = JSON.parse(Testing.synth(stack, true)) as TerraformJson;
+  }
+  return { app, json };
+}
+
+const { app, json } = synthAll();
+
+describe("environment stacks", () => {
+  test("stack ids are exactly dev, staging and production", () => {
+    expect(Object.keys(json).sort()).toEqual(["dev", "production", "staging"]);
+  });
+
+  test("no stack has an error annotation", () => {
+    expect(errorAnnotations(app)).toEqual([]);
+  });
+
+  test.each(["staging", "production"])("%s holds network, cluster, node pool, database, cache and monitoring", (env) => {
+    const tf = json[env];
+    for (const type of [
+      "google_compute_network",
+      "google_compute_subnetwork",
+      "google_compute_router_nat",
+      "google_service_networking_connection",
+      "google_container_cluster",
+      "google_container_node_pool",
+      "google_sql_database_instance",
+      "google_redis_instance",
+      "google_monitoring_alert_policy",
+      "google_monitoring_dashboard",
+    ]) {
+      expect(resourcesOf(tf, type).length).toBeGreaterThan(0);
+    }
+  });
+
+  test.each([
+    ["staging", { bucket: "tandem-tfstate-staging", prefix: "tandem/staging" }],
+    ["production", { bucket: "tandem-tfstate-production", prefix: "tandem/production" }],
+  ])("%s keeps state in GCS", (env, gcs) => {
+    expect(json[env].terraform).toMatchObject({ backend: { gcs } });
+  });
+
+  test("dev keeps local state at the project root and uses Docker", () => {
+    expect(json.dev.terraform).toMatchObject({ backend: { local: { path: "../../../terraform.dev.tfstate" } }, required_providers: { docker: {} } });
+    expect(json.dev.resource?.google_container_cluster).toBeUndefined();
+  });
+
+  test.each([
+    ["staging", false, "ZONAL", 0],
+    ["production", true, "REGIONAL", 1],
+  ])("%s: deletion protection %s, %s database, %d read replica", (env, protection, availability, replicas) => {
+    const tf = json[env];
+    const instances = resourcesOf(tf, "google_sql_database_instance") as { master_instance_name?: string; deletion_protection: boolean; settings: { availability_type: string } }[];
+    const primary = instances.filter((i) => i.master_instance_name === undefined);
+    expect(primary).toHaveLength(1);
+    expect(primary[0].deletion_protection).toBe(protection);
+    expect(primary[0].settings.availability_type).toBe(availability);
+    expect(instances.length - 1).toBe(replicas);
+    expect(onlyResource(tf, "google_container_cluster").deletion_protection).toBe(protection);
+  });
+
+  test("production sizes come from seed 003", () => {
+    const tf = json.production;
+    const primary = resourcesOf(tf, "google_sql_database_instance").find((i) => i.master_instance_name === undefined) as { settings: Record<string, unknown> };
+    expect(primary.settings).toMatchObject({ tier: "db-custom-4-16384", disk_size: 100, backup_configuration: { start_time: "03:00", backup_retention_settings: { retained_backups: 30 } } });
+    expect(onlyResource(tf, "google_redis_instance")).toMatchObject({ tier: "STANDARD_HA", memory_size_gb: 8, read_replicas_mode: "READ_REPLICAS_ENABLED" });
+  });
+
+  test.each(["staging", "production"])("%s configures Kubernetes from the cluster's own attributes", (env) => {
+    const provider = (json[env].provider?.kubernetes as Record<string, string>[])[0];
+    expect(provider.host).toMatch(/^https:\/\/\$\{google_container_cluster\.gke_\w+\.endpoint\}$/);
+    expect(provider.cluster_ca_certificate).toMatch(/base64decode\(google_container_cluster\.gke_\w+\.master_auth\[0\]\.cluster_ca_certificate\)/);
+    expect(provider.token).toMatch(/data\.google_client_config\.client\.access_token/);
+  });
+
+  test.each(["staging", "production"])("%s publishes the outputs other teams read; secrets only as sensitive", (env) => {
+    const outputs = json[env].output ?? {};
+    for (const name of ["network_self_link", "cluster_name", "cluster_endpoint", "database_connection_name", "database_private_ip", "cache_host", "cache_port"]) {
+      expect(outputs).toHaveProperty(name);
+    }
+    expect(outputs.cluster_endpoint.sensitive).toBe(true);
+    expect(outputs.cluster_ca_certificate.sensitive).toBe(true);
+    expect(Object.keys(outputs).filter((o) => /password|secret|auth_string/.test(o))).toEqual([]);
+  });
+
+  test("no stack uses kubernetes_manifest", () => {
+    for (const tf of Object.values(json)) expect(tf.resource?.kubernetes_manifest).toBeUndefined();
+  });
+});
