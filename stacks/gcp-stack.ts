@@ -9,6 +9,7 @@ import { CloudSqlDb } from "../src/database";
 import { GkeCluster } from "../src/gke";
 import { Monitoring } from "../src/monitoring";
 import { Network } from "../src/network";
+import { PLATFORM_OUTPUTS, PlatformOutputKey } from "../src/outputs";
 
 /** Props for {@link GcpStack}. */
 export interface GcpStackProps {
@@ -136,21 +137,21 @@ export class GcpStack extends TerraformStack {
   }
 
   private outputs(): void {
-    const out = (id: string, value: string | number, description: string, sensitive = false) =>
-      new TerraformOutput(this, id, { value, description, sensitive });
-    out("network_self_link", this.network.selfLink, "Self link of the VPC");
-    out("network_id", this.network.networkId, "Id of the VPC (projects/<p>/global/networks/<name>)");
-    out("subnet_self_link", this.network.subnetSelfLink, "Self link of the regional subnet");
-    out("cluster_name", this.cluster.name, "GKE cluster name");
-    out("cluster_location", this.cluster.location, "GKE cluster region");
-    out("cluster_endpoint", this.cluster.endpoint, "GKE control-plane endpoint", true);
-    out("cluster_ca_certificate", this.cluster.caCertificate, "Base64 PEM of the cluster CA", true);
-    out("workload_identity_pool", this.cluster.workloadPool, "Workload Identity pool (<project>.svc.id.goog)");
-    out("database_instance_name", this.database.instanceName, "Cloud SQL instance name");
-    out("database_connection_name", this.database.connectionName, "Cloud SQL connection name (project:region:instance)");
-    out("database_private_ip", this.database.privateIpAddress, "Cloud SQL private IP");
-    out("cache_host", this.cache.host, "Memorystore host (private IP)");
-    out("cache_port", this.cache.port, "Memorystore TLS port");
-    out("new_platform_namespace", NEW_PLATFORM_NAMESPACE, "Kubernetes namespace of the new platform");
+    const out = (key: PlatformOutputKey, value: string | number, description: string, sensitive = false) =>
+      new TerraformOutput(this, PLATFORM_OUTPUTS[key], { value, description, sensitive });
+    out("networkSelfLink", this.network.selfLink, "Self link of the VPC");
+    out("networkId", this.network.networkId, "Id of the VPC (projects/<p>/global/networks/<name>)");
+    out("subnetSelfLink", this.network.subnetSelfLink, "Self link of the regional subnet");
+    out("clusterName", this.cluster.name, "GKE cluster name");
+    out("clusterLocation", this.cluster.location, "GKE cluster region");
+    out("clusterEndpoint", this.cluster.endpoint, "GKE control-plane endpoint", true);
+    out("clusterCaCertificate", this.cluster.caCertificate, "Base64 PEM of the cluster CA", true);
+    out("workloadIdentityPool", this.cluster.workloadPool, "Workload Identity pool (<project>.svc.id.goog)");
+    out("databaseInstanceName", this.database.instanceName, "Cloud SQL instance name");
+    out("databaseConnectionName", this.database.connectionName, "Cloud SQL connection name (project:region:instance)");
+    out("databasePrivateIp", this.database.privateIpAddress, "Cloud SQL private IP");
+    out("cacheHost", this.cache.host, "Memorystore host (private IP)");
+    out("cachePort", this.cache.port, "Memorystore TLS port");
+    out("newPlatformNamespace", NEW_PLATFORM_NAMESPACE, "Kubernetes namespace of the new platform");
   }
 }
