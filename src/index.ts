@@ -6,3 +6,4 @@ export * from "./gke";
 export * from "./database";
 export * from "./cache";
 export * from "./monitoring";
+export * from "./outputs";
