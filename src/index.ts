@@ -7,3 +7,4 @@ export * from "./database";
 export * from "./cache";
 export * from "./monitoring";
 export * from "./outputs";
+export * from "./preview";

@@ -1,0 +1,4 @@
+export * from "./guard";
+export * from "./plan";
+export * from "./render";
+export * from "./summarize";
