@@ -142,6 +142,8 @@ export class GcpStack extends TerraformStack {
     out("networkSelfLink", this.network.selfLink, "Self link of the VPC");
     out("networkId", this.network.networkId, "Id of the VPC (projects/<p>/global/networks/<name>)");
     out("subnetSelfLink", this.network.subnetSelfLink, "Self link of the regional subnet");
+    out("sqlPrivateServiceRange", this.network.privateServiceRanges.sql.name, "Private-service-access range for Cloud SQL instances");
+    out("redisPrivateServiceRange", this.network.privateServiceRanges.redis.name, "Private-service-access range for Memorystore instances");
     out("clusterName", this.cluster.name, "GKE cluster name");
     out("clusterLocation", this.cluster.location, "GKE cluster region");
     out("clusterEndpoint", this.cluster.endpoint, "GKE control-plane endpoint", true);

@@ -2,7 +2,7 @@ import { RedisInstance } from "@cdktf/provider-google/lib/redis-instance";
 import { Token } from "cdktf";
 import { Construct } from "constructs";
 import { MaintenanceWindow } from "../database/cloud-sql-db";
-import { Network } from "../network/network";
+import { INetworkRef } from "../network/network";
 
 /** Props for {@link Memorystore}. */
 export interface MemorystoreProps {
@@ -10,7 +10,7 @@ export interface MemorystoreProps {
   readonly region: string;
   readonly name: string;
   /** The VPC; the instance is reached over private service access only. */
-  readonly network: Network;
+  readonly network: INetworkRef;
   /** The private-service-access range name the instance's addresses come from (see `Network.privateServiceRanges`). */
   readonly privateServiceRange: string;
   /** BASIC (single node) or STANDARD_HA (replicated with automatic failover). */
@@ -68,7 +68,7 @@ export class Memorystore extends Construct {
         weeklyMaintenanceWindow: [{ day: props.maintenanceWindow.day, startTime: { hours: props.maintenanceWindow.hourUtc, minutes: 0, seconds: 0, nanos: 0 } }],
       },
       labels: props.labels ?? {},
-      dependsOn: [props.network.serviceNetworkingConnection],
+      dependsOn: props.network.serviceNetworkingConnection ? [props.network.serviceNetworkingConnection] : undefined,
     });
     this.host = this.resource.host;
     this.port = MEMORYSTORE_TLS_PORT;

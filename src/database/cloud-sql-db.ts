@@ -5,7 +5,7 @@ import { SqlDatabaseInstance, SqlDatabaseInstanceSettings } from "@cdktf/provide
 import { SqlUser } from "@cdktf/provider-google/lib/sql-user";
 import { Fn, TerraformLocal, Token } from "cdktf";
 import { Construct } from "constructs";
-import { Network } from "../network/network";
+import { INetworkRef } from "../network/network";
 
 /** Day names accepted for maintenance windows. */
 export type Weekday = "MONDAY" | "TUESDAY" | "WEDNESDAY" | "THURSDAY" | "FRIDAY" | "SATURDAY" | "SUNDAY";
@@ -40,7 +40,7 @@ export interface CloudSqlDbProps {
   /** Instance name (Cloud SQL does not reuse a name for a week after deletion). */
   readonly name: string;
   /** The VPC; the instance gets a private IP only, from `privateServiceRange`. */
-  readonly network: Network;
+  readonly network: INetworkRef;
   /** The private-service-access range name the instance's IP comes from (see `Network.privateServiceRanges`). */
   readonly privateServiceRange: string;
   /** @default "POSTGRES_16" */
@@ -162,7 +162,7 @@ export class CloudSqlDb extends Construct {
       deletionProtection: props.deletionProtection,
       settings,
       // The private IP needs the service networking peering first.
-      dependsOn: [props.network.serviceNetworkingConnection],
+      dependsOn: props.network.serviceNetworkingConnection ? [props.network.serviceNetworkingConnection] : undefined,
     });
     this.instanceName = this.resource.name;
     this.connectionName = this.resource.connectionName;

@@ -5,7 +5,7 @@ import { ComputeRouter } from "@cdktf/provider-google/lib/compute-router";
 import { ComputeRouterNat } from "@cdktf/provider-google/lib/compute-router-nat";
 import { ComputeSubnetwork } from "@cdktf/provider-google/lib/compute-subnetwork";
 import { ServiceNetworkingConnection } from "@cdktf/provider-google/lib/service-networking-connection";
-import { Token } from "cdktf";
+import { ITerraformDependable, Token } from "cdktf";
 import { Construct } from "constructs";
 import { cidrProblem, describeOverlap, findOverlaps, NamedCidr } from "./cidr";
 
@@ -21,6 +21,17 @@ export interface PrivateServiceRange {
   /** The `google_compute_global_address` name (what Memorystore's `reserved_ip_range` refers to). */
   readonly name: string;
   readonly cidr: string;
+}
+
+/**
+ * What Cloud SQL and Memorystore need of a VPC: its id, and (when it is in the same stack) the peering to wait for.
+ * A {@link Network} is one; `Network.fromAttributes` makes one for a VPC owned by another stack.
+ */
+export interface INetworkRef {
+  /** `projects/<p>/global/networks/<name>` */
+  readonly networkId: string;
+  /** The private-service-access peering resources must wait for, when it is created in the same stack. */
+  readonly serviceNetworkingConnection?: ITerraformDependable;
 }
 
 /** Props for {@link Network}. */
@@ -66,7 +77,12 @@ export const IAP_SOURCE_RANGES = ["35.235.240.0/20"];
  * Other constructs register the ranges they consume (`reserveRange`), so overlaps between any two
  * ranges fail synth naming both.
  */
-export class Network extends Construct {
+export class Network extends Construct implements INetworkRef {
+  /** A reference to an existing VPC (e.g. from `PlatformOutputs`), whose private service access is already set up. */
+  static fromAttributes(attrs: { readonly networkId: string }): INetworkRef {
+    return { networkId: attrs.networkId };
+  }
+
   /** The VPC (escape hatch). */
   readonly resource: ComputeNetwork;
   readonly subnet: ComputeSubnetwork;

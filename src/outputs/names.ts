@@ -6,6 +6,8 @@ export const PLATFORM_OUTPUTS = {
   networkSelfLink: "network_self_link",
   networkId: "network_id",
   subnetSelfLink: "subnet_self_link",
+  sqlPrivateServiceRange: "sql_private_service_range",
+  redisPrivateServiceRange: "redis_private_service_range",
   clusterName: "cluster_name",
   clusterLocation: "cluster_location",
   clusterEndpoint: "cluster_endpoint",

@@ -52,6 +52,14 @@ export class PlatformOutputs extends Construct {
   get subnetSelfLink(): string {
     return this.str("subnetSelfLink");
   }
+  /** Name of the private-service-access range for Cloud SQL (`CloudSqlDbProps.privateServiceRange`). */
+  get sqlPrivateServiceRange(): string {
+    return this.str("sqlPrivateServiceRange");
+  }
+  /** Name of the private-service-access range for Memorystore. */
+  get redisPrivateServiceRange(): string {
+    return this.str("redisPrivateServiceRange");
+  }
   get clusterName(): string {
     return this.str("clusterName");
   }

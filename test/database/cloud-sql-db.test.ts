@@ -1,5 +1,6 @@
 import { TerraformStack } from "cdktf";
 import { CloudSqlDb, CloudSqlDbProps } from "../../src/database";
+import { Network } from "../../src/network";
 import { googleStack, onlyResource, resourcesOf, synth, TerraformJson } from "../helpers";
 import { testNetwork } from "../network/fixtures";
 
@@ -139,5 +140,27 @@ describe("CloudSqlDb", () => {
   ])("bad props %j throw", (overrides, message) => {
     const { stack } = googleStack();
     expect(() => db(stack, overrides)).toThrow(message);
+  });
+});
+
+describe("CloudSqlDb on a VPC owned by another stack", () => {
+  test("takes a network reference by id and does not depend on a peering it cannot see", () => {
+    const { stack } = googleStack();
+    new CloudSqlDb(stack, "db", {
+      project: "p-test",
+      region: "europe-west1",
+      name: "orders-pg",
+      network: Network.fromAttributes({ networkId: "projects/p-test/global/networks/tandem-staging" }),
+      privateServiceRange: "tandem-staging-psa-sql",
+      tier: "db-custom-2-7680",
+      diskSizeGb: 20,
+      highAvailability: false,
+      deletionProtection: true,
+      maintenanceWindow: { day: "MONDAY", hourUtc: 3 },
+      databases: ["orders"],
+    });
+    const instance = primary(synth(stack));
+    expect((instance.settings.ip_configuration as Record<string, unknown>).private_network).toBe("projects/p-test/global/networks/tandem-staging");
+    expect(instance.depends_on).toBeUndefined();
   });
 });
