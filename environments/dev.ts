@@ -12,5 +12,19 @@ export const dev = defineEnvironment({
     healthPath: "/health",
     reservedPorts: { web: 8000, postgres: 5432, redis: 6379 },
     dockerNetwork: "netbox_default",
+    upstream: "netbox-docker-netbox-1:8000",
+  },
+  platform: {
+    name: "tandem",
+    ports: { strategy: "offset", avoid: [9090] },
+    // Seed 000's plan, pinned: legacy web + 100 for the web family, 8200 for coordination.
+    services: {
+      web: { image: "ghcr.io/example/hedgehog-platform-web:1.0.0", category: "frontend", containerPort: 8080, port: 8100, entry: true, routePath: "/platform/" },
+      "api-gateway": { image: "ghcr.io/example/hedgehog-api-gateway:1.0.0", category: "backend", containerPort: 8080, port: 8101, routePath: "/api/v2/", bridgeToLegacy: true },
+      graphql: { image: "ghcr.io/example/hedgehog-graphql:1.0.0", category: "backend", containerPort: 8080, port: 8102 },
+      websocket: { image: "ghcr.io/example/hedgehog-websocket:1.0.0", category: "backend", containerPort: 8080, port: 8103, routePath: "/ws/" },
+      coordinator: { image: "ghcr.io/example/ruv-swarm:0.9.2", category: "integration", containerPort: 8080, port: 8200, memoryMb: 1024 },
+    },
+    router: { domain: "hedgehog.local", phase: "path", port: 8180 },
   },
 });

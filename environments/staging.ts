@@ -13,6 +13,18 @@ export const staging = defineEnvironment({
     healthPath: "/health",
     reservedPorts: { web: 8000, postgres: 5432, redis: 6379 },
   },
+  platform: {
+    name: "tandem",
+    namespace: "new-platform",
+    // Seed 001's blocks: ports derived from service names inside 30000-30999, clear of NodePorts' low range.
+    ports: { strategy: "blocks", avoid: [30090] },
+    services: {
+      web: { image: "europe-west1-docker.pkg.dev/tandem-shared/platform/web:1.0.0", category: "frontend", containerPort: 8080, entry: true, routePath: "/platform/", replicas: 2 },
+      "api-gateway": { image: "europe-west1-docker.pkg.dev/tandem-shared/platform/api-gateway:1.0.0", category: "backend", containerPort: 8080, routePath: "/api/v2/", bridgeToLegacy: true, replicas: 2 },
+      websocket: { image: "europe-west1-docker.pkg.dev/tandem-shared/platform/websocket:1.0.0", category: "backend", containerPort: 8080, routePath: "/ws/", replicas: 2 },
+    },
+    router: { domain: "example.com", phase: "weighted", weightPercent: 25, replicas: 2 },
+  },
   network: {
     name: "tandem-staging",
     subnet: { primaryCidr: "10.10.0.0/20", podsCidr: "10.20.0.0/14", servicesCidr: "10.24.0.0/20" },

@@ -8,3 +8,5 @@ export * from "./cache";
 export * from "./monitoring";
 export * from "./outputs";
 export * from "./preview";
+export * from "./ports";
+export * from "./platform";

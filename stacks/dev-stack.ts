@@ -2,6 +2,7 @@ import { DockerProvider } from "@cdktf/provider-docker/lib/provider";
 import { LocalBackend, TerraformStack } from "cdktf";
 import { Construct } from "constructs";
 import { DockerEnvironmentConfig } from "../src/config";
+import { ParallelPlatform } from "../src/platform";
 
 /** Props for {@link DevStack}. */
 export interface DevStackProps {
@@ -13,6 +14,8 @@ export interface DevStackProps {
  * containers; the legacy containers are never declared here, so Terraform can never change them.
  */
 export class DevStack extends TerraformStack {
+  readonly platform: ParallelPlatform;
+
   constructor(scope: Construct, id: string, props: DevStackProps) {
     super(scope, id);
     const { config } = props;
@@ -21,5 +24,14 @@ export class DevStack extends TerraformStack {
       new LocalBackend(this, { path: `../../../${config.state.path}` });
     }
     new DockerProvider(this, "docker", { host: config.docker.host });
+    this.platform = new ParallelPlatform(this, "platform", {
+      name: config.platform.name,
+      legacy: config.legacy,
+      services: config.platform.services,
+      ports: config.platform.ports,
+      router: config.platform.router,
+      target: { kind: "docker" },
+      labels: config.labels,
+    });
   }
 }

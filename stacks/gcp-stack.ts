@@ -10,14 +10,12 @@ import { GkeCluster } from "../src/gke";
 import { Monitoring } from "../src/monitoring";
 import { Network } from "../src/network";
 import { PLATFORM_OUTPUTS, PlatformOutputKey } from "../src/outputs";
+import { ParallelPlatform } from "../src/platform";
 
 /** Props for {@link GcpStack}. */
 export interface GcpStackProps {
   readonly config: GcpEnvironmentConfig;
 }
-
-/** Namespace the new platform's workloads run in. */
-export const NEW_PLATFORM_NAMESPACE = "new-platform";
 
 /**
  * `staging` / `production`: one stack per environment, so `cdktf deploy <env>` creates all of it in one run:
@@ -31,10 +29,13 @@ export class GcpStack extends TerraformStack {
   readonly cache: Memorystore;
   readonly monitoring: Monitoring;
   readonly kubernetesProvider: KubernetesProvider;
+  readonly platform: ParallelPlatform;
+  private readonly config: GcpEnvironmentConfig;
 
   constructor(scope: Construct, id: string, props: GcpStackProps) {
     super(scope, id);
     const { config } = props;
+    this.config = config;
     const { project, region } = config.gcp;
     const labels = config.labels;
 
@@ -118,7 +119,7 @@ export class GcpStack extends TerraformStack {
       p1Channels: config.monitoring.p1Channels,
       uptimeChecks: config.monitoring.uptimeChecks,
       thresholds: config.monitoring.thresholds,
-      namespace: NEW_PLATFORM_NAMESPACE,
+      namespace: config.platform.namespace,
       databaseId: `${project}:${config.database.name}`,
       databaseMaxConnections: this.database.maxConnections,
       redisInstanceId: this.cache.resource.id,
@@ -131,6 +132,21 @@ export class GcpStack extends TerraformStack {
       host: `https://${this.cluster.endpoint}`,
       token: client.accessToken,
       clusterCaCertificate: Fn.base64decode(this.cluster.caCertificate),
+    });
+
+    this.platform = new ParallelPlatform(this, "platform", {
+      name: config.platform.name,
+      legacy: config.legacy,
+      services: config.platform.services,
+      ports: config.platform.ports,
+      router: config.platform.router,
+      target: {
+        kind: "kubernetes",
+        namespace: config.platform.namespace,
+        // Workloads may reach Cloud SQL and Memorystore, nothing else in the VPC.
+        egressCidrs: [config.network.privateServiceAccessCidr, config.cache.reservedCidr],
+      },
+      labels,
     });
 
     this.outputs();
@@ -154,6 +170,6 @@ export class GcpStack extends TerraformStack {
     out("databasePrivateIp", this.database.privateIpAddress, "Cloud SQL private IP");
     out("cacheHost", this.cache.host, "Memorystore host (private IP)");
     out("cachePort", this.cache.port, "Memorystore TLS port");
-    out("newPlatformNamespace", NEW_PLATFORM_NAMESPACE, "Kubernetes namespace of the new platform");
+    out("newPlatformNamespace", this.config.platform.namespace, "Kubernetes namespace of the new platform");
   }
 }

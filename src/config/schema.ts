@@ -4,6 +4,8 @@
  */
 import { z } from "zod";
 import { cidrProblem, describeOverlap, findOverlaps, NamedCidr } from "../network/cidr";
+import { platformSchema } from "../platform/config-schema";
+import { PortConflictError, planPorts } from "../ports/plan";
 
 export const ENVIRONMENT_NAMES = ["dev", "staging", "production"] as const;
 export type EnvironmentName = (typeof ENVIRONMENT_NAMES)[number];
@@ -213,6 +215,8 @@ const legacySchema = z
     reservedPorts: z.record(z.string(), z.number().int().min(1).max(65535, "must be a TCP port 1-65535")),
     /** Docker network the legacy containers run on (dev). */
     dockerNetwork: z.string().optional(),
+    /** `host:port` the router reaches legacy at (dev: a container name on dockerNetwork). */
+    upstream: z.string().regex(/^[a-z0-9.-]+:\d{1,5}$/i, "must be host:port").optional(),
   })
   .strict();
 
@@ -220,7 +224,26 @@ const common = {
   name: z.enum(ENVIRONMENT_NAMES),
   labels: labels.default({}),
   legacy: legacySchema,
+  platform: platformSchema,
 };
+
+/** Port conflicts fail config validation already, naming both claimants. */
+function checkPorts(env: { legacy: { reservedPorts: Record<string, number> }; platform: z.output<typeof platformSchema> }, ctx: z.core.$RefinementCtx): void {
+  const services: Record<string, { category: (typeof env.platform.services)[string]["category"]; port?: number }> = {
+    router: { category: "public", port: env.platform.router.port },
+  };
+  for (const [name, s] of Object.entries(env.platform.services)) services[name] = { category: s.category, port: s.port };
+  try {
+    planPorts({ strategy: env.platform.ports.strategy, reserved: env.legacy.reservedPorts, avoid: env.platform.ports.avoid, services });
+  } catch (e) {
+    if (!(e instanceof PortConflictError)) throw e;
+    for (const c of e.conflicts) {
+      const service = /service "([^"]+)"/.exec(c.claimants[0])?.[1];
+      const path = service === "router" ? ["platform", "router", "port"] : service ? ["platform", "services", service, "port"] : ["platform"];
+      ctx.addIssue({ code: "custom", path, message: `port ${c.port}: ${c.claimants.join(" and ")}: ${c.rule}` });
+    }
+  }
+}
 
 const dockerEnvironmentSchema = z
   .object({
@@ -229,7 +252,14 @@ const dockerEnvironmentSchema = z
     state: stateSchema,
     docker: z.object({ host: z.string().default("unix:///var/run/docker.sock") }).strict().prefault({}),
   })
-  .strict();
+  .strict()
+  .superRefine((env, ctx) => {
+    checkPorts(env, ctx);
+    const bridged = Object.entries(env.platform.services).filter(([, s]) => s.bridgeToLegacy);
+    if (bridged.length > 0 && !env.legacy.dockerNetwork) {
+      ctx.addIssue({ code: "custom", path: ["legacy", "dockerNetwork"], message: `${bridged.map(([n]) => n).join(", ")} bridge to legacy, so name the legacy Docker network to join` });
+    }
+  });
 
 const gcpEnvironmentSchema = z
   .object({
@@ -245,6 +275,7 @@ const gcpEnvironmentSchema = z
   })
   .strict()
   .superRefine((env, ctx) => {
+    checkPorts(env, ctx);
     if (env.state.backend !== "gcs") {
       ctx.addIssue({ code: "custom", path: ["state", "backend"], message: "cloud environments keep state in GCS (backend \"gcs\"), never on a laptop" });
     }

@@ -28,6 +28,10 @@ export interface RouterConfigInput {
   readonly legacyHealthPath: string;
   /** New platform health path, proxied at `/tandem/health/new`. */
   readonly newHealthPath: string;
+  /** Talk TLS to the legacy upstream (its base URL is https). @default false */
+  readonly legacyTls?: boolean;
+  /** TLS server name (SNI) of the legacy system. @default - host of `legacyUpstream` */
+  readonly legacyServerName?: string;
   /** Extra path routes to new services (used in the `path` phase). @default [] */
   readonly routes?: readonly NewRoute[];
   /** Share of clients sent to the new platform in the `weighted` phase, 0-100. @default 0 */
@@ -69,14 +73,15 @@ export function renderRouterConfig(input: RouterConfigInput): string {
     ]
       .map((h) => `${indent}proxy_set_header ${h};`)
       .join("\n");
+  const scheme = (side: "legacy" | "new") => (side === "legacy" && input.legacyTls ? "https" : "http");
   const proxy = (upstream: string, side: "legacy" | "new", indent: string, uri = "") =>
-    [`${indent}proxy_pass http://${upstream}${uri};`, headers(indent, side), `${indent}add_header X-Tandem-Side ${side} always;`].join("\n");
+    [`${indent}proxy_pass ${scheme(side)}://${upstream}${uri};`, headers(indent, side), `${indent}add_header X-Tandem-Side ${side} always;`].join("\n");
 
   const servers: string[] = [];
   const health = `
     location = /tandem/health/router { access_log off; add_header Content-Type text/plain; return 200 "ok\\n"; }
-    location = /tandem/health/legacy { access_log off; ${proxyInline("tandem_legacy", input.legacyHealthPath)} }
-    location = /tandem/health/new { access_log off; ${proxyInline("tandem_new", input.newHealthPath)} }`;
+    location = /tandem/health/legacy { access_log off; ${proxyInline(`${scheme("legacy")}://tandem_legacy`, input.legacyHealthPath)} }
+    location = /tandem/health/new { access_log off; ${proxyInline("http://tandem_new", input.newHealthPath)} }`;
 
   if (input.phase === "subdomain") {
     servers.push(server(port, `new.${input.domain}`, false, `${health}\n    location / {\n${proxy("tandem_new", "new", "      ")}\n    }`));
@@ -94,7 +99,7 @@ export function renderRouterConfig(input: RouterConfigInput): string {
         port,
         "_",
         true,
-        `${health}\n    location / {\n      add_header Set-Cookie "${CLIENT_COOKIE}=$tandem_client_key; Path=/; Max-Age=2592000; HttpOnly; SameSite=Lax" always;\n      proxy_pass http://$tandem_upstream;\n${headers("      ", "$tandem_side")}\n      add_header X-Tandem-Side $tandem_side always;\n    }`,
+        `${health}\n    location / {\n      add_header Set-Cookie "${CLIENT_COOKIE}=$tandem_client_key; Path=/; Max-Age=2592000; HttpOnly; SameSite=Lax" always;\n      proxy_pass $tandem_scheme://$tandem_upstream;\n${headers("      ", "$tandem_side")}\n      add_header X-Tandem-Side $tandem_side always;\n    }`,
       ),
     );
   } else {
@@ -115,6 +120,10 @@ ${weight > 0 ? `    ${formatPercent(weight)}% new;\n` : ""}    * legacy;
   map $tandem_side $tandem_upstream {
     new tandem_new;
     default tandem_legacy;
+  }
+  map $tandem_side $tandem_scheme {
+    new http;
+    default ${input.legacyTls ? "https" : "http"};
   }`
       : "";
 
@@ -133,6 +142,7 @@ http {
   scgi_temp_path ${run}/scgi;
 ${input.resolver ? `  resolver ${input.resolver} valid=30s;\n` : ""}  proxy_http_version 1.1;
   proxy_read_timeout 3600s;
+${input.legacyTls ? `  proxy_ssl_server_name on;\n  proxy_ssl_name ${input.legacyServerName ?? input.legacyUpstream.split(":")[0]};\n  proxy_ssl_protocols TLSv1.2 TLSv1.3;\n` : ""}
   # WebSocket upgrade where the client asks for it (seed 000's /ws/), keep-alive otherwise.
   map $http_upgrade $connection_upgrade {
     default upgrade;
@@ -154,7 +164,7 @@ ${body}
 }
 
 function proxyInline(upstream: string, path: string): string {
-  return `proxy_pass http://${upstream}${path};`;
+  return `proxy_pass ${upstream}${path};`;
 }
 
 function formatPercent(weight: number): string {

@@ -145,9 +145,9 @@ afterAll(async () => {
 
 describe("migration router on real nginx", () => {
   test("every phase's config passes nginx -t", () => {
-    for (const phase of ["subdomain", "path", "weighted", "cutover"] as const) {
+    for (const [phase, legacyTls] of [["subdomain", false], ["path", false], ["weighted", false], ["cutover", false], ["weighted", true], ["path", true]] as const) {
       const conf = path.join(work, `t-${phase}.conf`);
-      fs.writeFileSync(conf, renderRouterConfig({ phase, domain: "example.com", legacyUpstream: "127.0.0.1:1", newUpstream: "127.0.0.1:2", legacyHealthPath: "/health", newHealthPath: "/health", weightPercent: 25, runtimeDir: work }));
+      fs.writeFileSync(conf, renderRouterConfig({ phase, domain: "example.com", legacyUpstream: "127.0.0.1:1", newUpstream: "127.0.0.1:2", legacyTls, legacyServerName: "app.example.com", legacyHealthPath: "/health", newHealthPath: "/health", weightPercent: 25, runtimeDir: work }));
       const r = spawnSync(NGINX, ["-t", "-q", "-p", work, "-c", conf, "-g", "user root;"], { encoding: "utf8" });
       expect({ phase, status: r.status, stderr: r.stderr }).toEqual({ phase, status: 0, stderr: "" });
     }

@@ -1,0 +1,199 @@
+import { ConfigMapV1 } from "@cdktf/provider-kubernetes/lib/config-map-v1";
+import { DeploymentV1 } from "@cdktf/provider-kubernetes/lib/deployment-v1";
+import { NamespaceV1 } from "@cdktf/provider-kubernetes/lib/namespace-v1";
+import { NetworkPolicyV1, NetworkPolicyV1SpecEgress, NetworkPolicyV1SpecIngress } from "@cdktf/provider-kubernetes/lib/network-policy-v1";
+import { PodDisruptionBudgetV1 } from "@cdktf/provider-kubernetes/lib/pod-disruption-budget-v1";
+import { ServiceV1 } from "@cdktf/provider-kubernetes/lib/service-v1";
+import { Construct } from "constructs";
+import { RESTRICTED_NAMESPACE_LABELS, restrictedContainerSecurityContext, restrictedPodSecurityContext } from "../pod-security";
+import { DEFAULT_ROUTER_IMAGE, ROUTER_CONTAINER_PORT } from "../router-defaults";
+import type { TargetProps } from "./docker-target";
+
+export interface KubernetesTargetProps extends TargetProps {
+  readonly namespace: string;
+  readonly egressCidrs: string[];
+  readonly legacyCidrs: string[];
+}
+
+/** Label every new-platform workload carries; network policies select on it. */
+export const PART_OF_LABEL = "app.kubernetes.io/part-of";
+const NAME_LABEL = "app.kubernetes.io/name";
+
+/**
+ * Kubernetes target (GKE): a namespace enforcing the restricted pod security standard, default-deny network
+ * policy with the few allows the platform needs, a Deployment and ClusterIP Service per service, a Service
+ * that points at the legacy host, and the router (ConfigMap, Deployment rolled by a config hash, LoadBalancer).
+ */
+export class KubernetesTarget extends Construct {
+  readonly namespace: NamespaceV1;
+  readonly deployments: Record<string, DeploymentV1> = {};
+  readonly services: Record<string, ServiceV1> = {};
+  readonly legacyService: ServiceV1;
+  readonly routerDeployment: DeploymentV1;
+  readonly routerService: ServiceV1;
+
+  constructor(scope: Construct, id: string, t: KubernetesTargetProps) {
+    super(scope, id);
+    const { props } = t;
+    const ns = t.namespace;
+    const partOf = { [PART_OF_LABEL]: props.name };
+    this.namespace = new NamespaceV1(this, "namespace", {
+      metadata: { name: ns, labels: { ...RESTRICTED_NAMESPACE_LABELS, ...(props.labels ?? {}) } },
+    });
+    const namespace = this.namespace.metadata.name;
+
+    // Legacy, reachable by name from inside the cluster; Terraform manages only this pointer, never legacy itself.
+    const legacyUrl = new URL(props.legacy.baseUrl);
+    const legacyPort = Number(legacyUrl.port || (legacyUrl.protocol === "https:" ? 443 : 80));
+    this.legacyService = new ServiceV1(this, "legacy", {
+      metadata: { name: "legacy", namespace, labels: { ...partOf, "tandem.dev/side": "legacy" } },
+      spec: { type: "ExternalName", externalName: legacyUrl.hostname, port: [{ name: "http", port: legacyPort, targetPort: String(legacyPort) }] },
+    });
+
+    const dns: NetworkPolicyV1SpecEgress = {
+      to: [{ namespaceSelector: { matchLabels: { "kubernetes.io/metadata.name": "kube-system" } }, podSelector: { matchLabels: { "k8s-app": "kube-dns" } } }],
+      ports: [
+        { port: "53", protocol: "UDP" },
+        { port: "53", protocol: "TCP" },
+      ],
+    };
+    new NetworkPolicyV1(this, "default-deny", {
+      metadata: { name: "default-deny", namespace },
+      spec: { podSelector: {}, policyTypes: ["Ingress", "Egress"] },
+    });
+    new NetworkPolicyV1(this, "allow-dns", {
+      metadata: { name: "allow-dns", namespace },
+      spec: { podSelector: {}, policyTypes: ["Egress"], egress: [dns] },
+    });
+
+    const routerSelector = { [NAME_LABEL]: `${props.name}-router` };
+    const legacyEgress: NetworkPolicyV1SpecEgress = { to: t.legacyCidrs.map((cidr) => ({ ipBlock: { cidr } })), ports: [{ port: String(legacyPort), protocol: "TCP" }] };
+
+    for (const [name, s] of Object.entries(props.services)) {
+      const selector = { [NAME_LABEL]: `${props.name}-${name}` };
+      const labels = { ...selector, ...partOf, "tandem.dev/side": "new" };
+      const healthPath = s.healthPath ?? "/health";
+      const probe = (initialDelaySeconds: number, failureThreshold: number) => ({
+        httpGet: { path: healthPath, port: String(s.containerPort) },
+        initialDelaySeconds,
+        periodSeconds: 10,
+        timeoutSeconds: 3,
+        failureThreshold,
+      });
+      this.deployments[name] = new DeploymentV1(this, `deploy-${name}`, {
+        metadata: { name: `${props.name}-${name}`, namespace, labels },
+        spec: {
+          replicas: String(s.replicas ?? 2),
+          selector: { matchLabels: selector },
+          strategy: { type: "RollingUpdate", rollingUpdate: { maxUnavailable: "0", maxSurge: "1" } },
+          template: {
+            metadata: { labels },
+            spec: {
+              automountServiceAccountToken: false,
+              securityContext: restrictedPodSecurityContext(s.runAsUser),
+              container: [
+                {
+                  name,
+                  image: s.image,
+                  port: [{ containerPort: s.containerPort, name: "http" }],
+                  env: Object.entries({
+                    ...(s.env ?? {}),
+                    PORT: String(s.containerPort),
+                    ...(s.bridgeToLegacy ? { LEGACY_URL: `${legacyUrl.protocol}//legacy.${ns}.svc.cluster.local:${legacyPort}`, MIGRATION_MODE: "parallel", MIGRATION_PHASE: props.router.phase } : {}),
+                  }).map(([k, v]) => ({ name: k, value: v })),
+                  resources: {
+                    requests: { cpu: `${Math.min(s.cpuMillis ?? 500, 250)}m`, memory: `${Math.min(s.memoryMb ?? 512, 256)}Mi` },
+                    limits: { cpu: `${s.cpuMillis ?? 500}m`, memory: `${s.memoryMb ?? 512}Mi` },
+                  },
+                  securityContext: restrictedContainerSecurityContext(),
+                  livenessProbe: probe(15, 3),
+                  readinessProbe: probe(5, 3),
+                  startupProbe: probe(0, 30),
+                  volumeMount: [{ name: "tmp", mountPath: "/tmp" }],
+                },
+              ],
+              volume: [{ name: "tmp", emptyDir: { sizeLimit: "64Mi" } }],
+            },
+          },
+        },
+      });
+      this.services[name] = new ServiceV1(this, `svc-${name}`, {
+        metadata: { name: `${props.name}-${name}`, namespace, labels },
+        spec: { type: "ClusterIP", selector, port: [{ name: "http", port: t.port(name), targetPort: String(s.containerPort) }] },
+      });
+      const ingress: NetworkPolicyV1SpecIngress[] = [{ from: [{ podSelector: { matchLabels: routerSelector } }], ports: [{ port: String(s.containerPort), protocol: "TCP" }] }];
+      const egress: NetworkPolicyV1SpecEgress[] = [{ to: [{ podSelector: { matchLabels: partOf } }] }];
+      if (t.egressCidrs.length > 0) egress.push({ to: t.egressCidrs.map((cidr) => ({ ipBlock: { cidr } })) });
+      if (s.bridgeToLegacy) egress.push(legacyEgress);
+      new NetworkPolicyV1(this, `netpol-${name}`, {
+        metadata: { name: `${props.name}-${name}`, namespace },
+        spec: {
+          podSelector: { matchLabels: selector },
+          policyTypes: ["Ingress", "Egress"],
+          ingress: [...ingress, { from: [{ podSelector: { matchLabels: partOf } }], ports: [{ port: String(s.containerPort), protocol: "TCP" }] }],
+          egress,
+        },
+      });
+    }
+
+    // The router: config in a ConfigMap; its hash in the pod template, so a phase change rolls the pods
+    // one at a time (maxUnavailable 0) and a rollback is just as smooth.
+    const routerLabels = { ...routerSelector, ...partOf, "tandem.dev/role": "router" };
+    const config = new ConfigMapV1(this, "router-config", {
+      metadata: { name: `${props.name}-router`, namespace, labels: routerLabels },
+      data: { "nginx.conf": t.routerConfig },
+    });
+    const replicas = props.router.replicas ?? 2;
+    this.routerDeployment = new DeploymentV1(this, "router", {
+      metadata: { name: `${props.name}-router`, namespace, labels: routerLabels },
+      spec: {
+        replicas: String(replicas),
+        selector: { matchLabels: routerSelector },
+        strategy: { type: "RollingUpdate", rollingUpdate: { maxUnavailable: "0", maxSurge: "1" } },
+        template: {
+          metadata: { labels: routerLabels, annotations: { "tandem.dev/config-hash": t.routerConfigHash, "tandem.dev/phase": props.router.phase } },
+          spec: {
+            automountServiceAccountToken: false,
+            securityContext: restrictedPodSecurityContext(101),
+            container: [
+              {
+                name: "nginx",
+                image: props.router.image ?? DEFAULT_ROUTER_IMAGE,
+                port: [{ containerPort: ROUTER_CONTAINER_PORT, name: "http" }],
+                resources: { requests: { cpu: "100m", memory: "64Mi" }, limits: { cpu: "500m", memory: "128Mi" } },
+                securityContext: restrictedContainerSecurityContext(),
+                livenessProbe: { httpGet: { path: "/tandem/health/router", port: String(ROUTER_CONTAINER_PORT) }, periodSeconds: 10 },
+                readinessProbe: { httpGet: { path: "/tandem/health/router", port: String(ROUTER_CONTAINER_PORT) }, periodSeconds: 5 },
+                volumeMount: [
+                  { name: "config", mountPath: "/etc/nginx/nginx.conf", subPath: "nginx.conf", readOnly: true },
+                  { name: "tmp", mountPath: "/tmp" },
+                ],
+              },
+            ],
+            volume: [
+              { name: "config", configMap: { name: config.metadata.name } },
+              { name: "tmp", emptyDir: { sizeLimit: "64Mi" } },
+            ],
+          },
+        },
+      },
+    });
+    new PodDisruptionBudgetV1(this, "router-pdb", {
+      metadata: { name: `${props.name}-router`, namespace },
+      spec: { minAvailable: String(Math.max(1, replicas - 1)), selector: { matchLabels: routerSelector } },
+    });
+    this.routerService = new ServiceV1(this, "router-service", {
+      metadata: { name: `${props.name}-router`, namespace, labels: routerLabels },
+      spec: { type: "LoadBalancer", selector: routerSelector, port: [{ name: "http", port: 80, targetPort: String(ROUTER_CONTAINER_PORT) }] },
+    });
+    new NetworkPolicyV1(this, "netpol-router", {
+      metadata: { name: `${props.name}-router`, namespace },
+      spec: {
+        podSelector: { matchLabels: routerSelector },
+        policyTypes: ["Ingress", "Egress"],
+        ingress: [{ ports: [{ port: String(ROUTER_CONTAINER_PORT), protocol: "TCP" }] }],
+        egress: [{ to: [{ podSelector: { matchLabels: partOf } }] }, legacyEgress],
+      },
+    });
+  }
+}

@@ -1,0 +1,4 @@
+/** Default router image: nginx built to run as non-root on 8080. */
+export const DEFAULT_ROUTER_IMAGE = "nginxinc/nginx-unprivileged:1.27.3-alpine";
+/** Port the router listens on inside its container. */
+export const ROUTER_CONTAINER_PORT = 8080;
