@@ -5,6 +5,7 @@
 import { z } from "zod";
 import { cidrProblem, describeOverlap, findOverlaps, NamedCidr } from "../network/cidr";
 import { platformSchema } from "../platform/config-schema";
+import { platformPortRequests } from "../platform/port-requests";
 import { PortConflictError, planPorts } from "../ports/plan";
 
 export const ENVIRONMENT_NAMES = ["dev", "staging", "production"] as const;
@@ -229,10 +230,7 @@ const common = {
 
 /** Port conflicts fail config validation already, naming both claimants. */
 function checkPorts(env: { legacy: { reservedPorts: Record<string, number> }; platform: z.output<typeof platformSchema> }, ctx: z.core.$RefinementCtx): void {
-  const services: Record<string, { category: (typeof env.platform.services)[string]["category"]; port?: number }> = {
-    router: { category: "public", port: env.platform.router.port },
-  };
-  for (const [name, s] of Object.entries(env.platform.services)) services[name] = { category: s.category, port: s.port };
+  const services = platformPortRequests(env.platform.services, env.platform.router);
   try {
     planPorts({ strategy: env.platform.ports.strategy, reserved: env.legacy.reservedPorts, avoid: env.platform.ports.avoid, services });
   } catch (e) {

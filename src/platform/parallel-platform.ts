@@ -1,6 +1,7 @@
 import { createHash } from "node:crypto";
 import { Construct } from "constructs";
-import { formatPortPlan, PortCategory, PortConflictError, planPorts, PortPlan, PortRequest, PortStrategy } from "../ports";
+import { formatPortPlan, PortCategory, PortConflictError, planPorts, PortPlan, PortStrategy } from "../ports";
+import { platformPortRequests, ROUTER_SERVICE as ROUTER } from "./port-requests";
 import { DockerTarget } from "./private/docker-target";
 import { KubernetesTarget } from "./private/kubernetes-target";
 import { MigrationPhase, NewRoute, renderRouterConfig } from "./router-config";
@@ -95,7 +96,6 @@ export interface ParallelPlatformProps {
   readonly labels?: Record<string, string>;
 }
 
-const ROUTER = "router";
 
 /**
  * The new platform next to the legacy one: a port plan that never touches a legacy port, the services on
@@ -114,13 +114,14 @@ export class ParallelPlatform extends Construct {
   readonly namespace?: string;
   /** Underlying resources of the chosen target (escape hatch). */
   readonly target: DockerTarget | KubernetesTarget;
+  private readonly props: ParallelPlatformProps;
 
   constructor(scope: Construct, id: string, props: ParallelPlatformProps) {
     super(scope, id);
+    this.props = props;
     this.validate(props);
 
-    const requests: Record<string, PortRequest> = { [ROUTER]: { category: "public", port: props.router.port } };
-    for (const [name, s] of Object.entries(props.services)) requests[name] = { category: s.category, port: s.port };
+    const requests = platformPortRequests(props.services, props.router);
     try {
       this.portPlan = planPorts({ strategy: props.ports.strategy, reserved: props.legacy.reservedPorts, avoid: props.ports.avoid ?? [9090], services: requests });
     } catch (e) {
@@ -161,10 +162,17 @@ export class ParallelPlatform extends Construct {
     }
   }
 
+  /** Docker target: the host address a service's port is published on (127.0.0.1 unless marked public). */
+  hostAddress(service: string): string {
+    return this.props.services[service]?.public ? "0.0.0.0" : "127.0.0.1";
+  }
+
   /** The port plan as a table (`npm run ports`). */
   formatPlan(markdown = false): string {
     const docker = this.target instanceof DockerTarget;
-    return formatPortPlan(this.portPlan, (a) => (docker ? `docker host ${a.service === ROUTER ? "0.0.0.0" : "127.0.0.1"}:${a.port}` : a.service === ROUTER ? `LoadBalancer :80 -> ${a.port}` : `ClusterIP :${a.port}`), markdown);
+    const target = (service: string, port: number) =>
+      docker ? `docker host ${this.hostAddress(service)}:${port}` : service === ROUTER ? "LoadBalancer :80 (port held in the plan)" : `ClusterIP :${port}`;
+    return formatPortPlan(this.portPlan, (a) => target(a.service, a.port), markdown);
   }
 
   private validate(props: ParallelPlatformProps): void {

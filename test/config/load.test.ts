@@ -67,6 +67,16 @@ describe("loadEnvironment", () => {
     expect(text).toMatch(/cache\.reservedCidr = "10\.30\.4\.0\/24": network\.privateServiceAccessCidr \(10\.30\.0\.0\/20\) overlaps cache\.reservedCidr \(10\.30\.4\.0\/24\)/);
   });
 
+  test("a port conflict names the environment, the service's port field and both claimants", () => {
+    const text = problemFor(stagingWith("platform.services.web.port", 8000));
+    expect(text).toMatch(/platform\.services\.web\.port = 8000: port 8000: service "web" and legacy web: reserved by the legacy system/);
+    expect(text).toMatch(/platform\.services\.web\.port = 8000: port 8000: service "web": outside the frontend block 30100-30199/);
+  });
+
+  test("the weighted phase needs a weight strictly between 0 and 100", () => {
+    expect(problemFor(stagingWith("platform.router.weightPercent", 100))).toMatch(/platform\.router\.weightPercent = 100: the weighted phase needs a weight between 0 and 100 exclusive/);
+  });
+
   test("the config's name must match the environment it is loaded as", () => {
     expect(problemFor(staging, "production")).toMatch(/name = "staging": must equal the environment id "production"/);
   });

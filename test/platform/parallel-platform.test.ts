@@ -1,0 +1,164 @@
+import { DockerProvider } from "@cdktf/provider-docker/lib/provider";
+import { KubernetesProvider } from "@cdktf/provider-kubernetes/lib/provider";
+import { Testing, TerraformStack } from "cdktf";
+import { ParallelPlatform, ParallelPlatformProps, PlatformTarget } from "../../src/platform";
+import { resourcesOf, TerraformJson } from "../helpers";
+
+const legacy = { name: "netbox", baseUrl: "http://localhost:8000", healthPath: "/health", reservedPorts: { web: 8000, postgres: 5432, redis: 6379 }, dockerNetwork: "netbox_default", upstream: "netbox:8000" };
+
+function props(target: PlatformTarget, overrides: Partial<ParallelPlatformProps> = {}): ParallelPlatformProps {
+  return {
+    name: "tandem",
+    legacy,
+    services: {
+      web: { image: "example/web:1.0.0", category: "frontend", containerPort: 8080, port: 8100, entry: true, routePath: "/platform/" },
+      api: { image: "example/api:1.0.0", category: "backend", containerPort: 9000, port: 8101, routePath: "/api/v2/", bridgeToLegacy: true },
+    },
+    ports: { strategy: "offset" },
+    router: { domain: "example.com", phase: "path", port: 8180 },
+    target,
+    ...overrides,
+  };
+}
+
+function dockerSynth(overrides: Partial<ParallelPlatformProps> = {}): TerraformJson {
+  const stack = new TerraformStack(Testing.app(), "dev");
+  new DockerProvider(stack, "docker", {});
+  new ParallelPlatform(stack, "platform", props({ kind: "docker" }, overrides));
+  return JSON.parse(Testing.synth(stack, true)) as TerraformJson;
+}
+
+function k8s(overrides: Partial<ParallelPlatformProps> = {}): { json: TerraformJson; platform: ParallelPlatform } {
+  const stack = new TerraformStack(Testing.app(), "staging");
+  new KubernetesProvider(stack, "k8s", {});
+  const platform = new ParallelPlatform(stack, "platform", props({ kind: "kubernetes", namespace: "new-platform", egressCidrs: ["10.30.0.0/20"] }, { ports: { strategy: "blocks" }, router: { domain: "example.com", phase: "path" }, services: { web: { image: "example/web:1.0.0", category: "frontend", containerPort: 8080, entry: true }, api: { image: "example/api:1.0.0", category: "backend", containerPort: 9000, bridgeToLegacy: true } }, legacy: { ...legacy, baseUrl: "https://app.example.com" }, ...overrides }));
+  return { json: JSON.parse(Testing.synth(stack, true)) as TerraformJson, platform };
+}
+
+type Container = { name: string; read_only: boolean; user?: string; security_opts: string[]; capabilities: { drop: string[] }; ports: { internal: number; external: number; ip: string }[]; networks_advanced: { name: string }[]; env: string[]; healthcheck: { test: string[] }; memory: number; restart: string; upload?: { content: string }[]; labels: { label: string; value: string }[] };
+
+describe("ParallelPlatform on Docker", () => {
+  test("one hardened container per service on its planned host port, bound to 127.0.0.1", () => {
+    const containers = resourcesOf(dockerSynth(), "docker_container") as unknown as Container[];
+    const web = containers.find((c) => c.name === "tandem-web")!;
+    expect(web).toMatchObject({
+      read_only: true,
+      user: "10001:10001",
+      security_opts: ["no-new-privileges:true"],
+      capabilities: { drop: ["ALL"] },
+      ports: [{ internal: 8080, external: 8100, ip: "127.0.0.1" }],
+      memory: 512,
+      restart: "unless-stopped",
+    });
+    expect(web.healthcheck.test[1]).toContain("http://127.0.0.1:8080/health");
+  });
+
+  test("only bridge services (and the router) join the legacy network; legacy is a data source, never a resource", () => {
+    const json = dockerSynth();
+    const containers = resourcesOf(json, "docker_container") as unknown as Container[];
+    const networksOf = (name: string) => containers.find((c) => c.name === name)!.networks_advanced.map((n) => n.name);
+    expect(networksOf("tandem-web")).toHaveLength(1);
+    expect(networksOf("tandem-api")).toHaveLength(2);
+    expect(networksOf("tandem-router")).toHaveLength(2);
+    expect(Object.values(json.data?.docker_network ?? {})).toEqual([{ name: "netbox_default" }]);
+    expect(resourcesOf(json, "docker_network").map((n) => n.name)).toEqual(["tandem"]);
+    expect(containers.map((c) => c.name).filter((n) => n.includes("netbox"))).toEqual([]);
+  });
+
+  test("bridge services get LEGACY_URL and the migration flags", () => {
+    const api = (resourcesOf(dockerSynth(), "docker_container") as unknown as Container[]).find((c) => c.name === "tandem-api")!;
+    expect(api.env).toEqual(expect.arrayContaining(["LEGACY_URL=http://localhost:8000", "MIGRATION_MODE=parallel", "MIGRATION_PHASE=path"]));
+  });
+
+  test("a public service binds all addresses", () => {
+    const json = dockerSynth({ services: { web: { image: "example/web:1.0.0", category: "frontend", containerPort: 8080, port: 8100, entry: true, public: true } } });
+    expect((resourcesOf(json, "docker_container") as unknown as Container[]).find((c) => c.name === "tandem-web")!.ports[0].ip).toBe("0.0.0.0");
+  });
+
+  test("the router container carries the generated config and its hash", () => {
+    const router = (resourcesOf(dockerSynth(), "docker_container") as unknown as Container[]).find((c) => c.name === "tandem-router")!;
+    expect(router.upload?.[0].content).toContain('migration phase "path"');
+    expect(router.upload?.[0].content).toContain("location /api/v2/");
+    expect(router.ports[0]).toMatchObject({ external: 8180, ip: "127.0.0.1" });
+    expect(router.labels.find((l) => l.label === "tandem.config-hash")?.value).toMatch(/^[0-9a-f]{64}$/);
+  });
+
+  test("no host port collides with a legacy port", () => {
+    const ports = (resourcesOf(dockerSynth(), "docker_container") as unknown as Container[]).flatMap((c) => c.ports.map((p) => p.external));
+    for (const p of Object.values(legacy.reservedPorts)) expect(ports).not.toContain(p);
+  });
+});
+
+describe("ParallelPlatform on Kubernetes", () => {
+  test("a namespace that enforces the restricted pod security standard", () => {
+    const ns = resourcesOf(k8s().json, "kubernetes_namespace_v1");
+    expect(ns).toHaveLength(1);
+    expect(ns[0]).toMatchObject({ metadata: { name: "new-platform", labels: { "pod-security.kubernetes.io/enforce": "restricted" } } });
+  });
+
+  test("default-deny network policy plus DNS", () => {
+    const policies = resourcesOf(k8s().json, "kubernetes_network_policy_v1") as { metadata: { name: string }; spec: Record<string, unknown> }[];
+    expect(policies.find((p) => p.metadata.name === "default-deny")?.spec).toEqual({ pod_selector: {}, policy_types: ["Ingress", "Egress"] });
+    expect(JSON.stringify(policies.find((p) => p.metadata.name === "allow-dns"))).toContain('"k8s-app":"kube-dns"');
+  });
+
+  test("Deployments run restricted: non-root, no escalation, all capabilities dropped, read-only root, no SA token", () => {
+    const deployments = resourcesOf(k8s().json, "kubernetes_deployment_v1") as { spec: { template: { spec: Record<string, unknown> & { container: Record<string, unknown>[] } } } }[];
+    expect(deployments).toHaveLength(3);
+    for (const d of deployments) {
+      const pod = d.spec.template.spec;
+      expect(pod.automount_service_account_token).toBe(false);
+      expect(pod.security_context).toMatchObject({ run_as_non_root: true, seccomp_profile: { type: "RuntimeDefault" } });
+      for (const c of pod.container) {
+        expect(c.security_context).toMatchObject({ allow_privilege_escalation: false, read_only_root_filesystem: true, capabilities: { drop: ["ALL"] } });
+      }
+    }
+  });
+
+  test("each service gets a ClusterIP Service on its planned port; the router a LoadBalancer", () => {
+    const { json, platform } = k8s();
+    const services = resourcesOf(json, "kubernetes_service_v1") as { metadata: { name: string }; spec: { type: string; port: { port: number }[]; external_name?: string } }[];
+    const byName = Object.fromEntries(services.map((s) => [s.metadata.name, s.spec]));
+    const planned = Object.fromEntries(platform.portPlan.assignments.map((a) => [a.service, a.port]));
+    expect(byName["tandem-web"]).toMatchObject({ type: "ClusterIP", port: [{ port: planned.web }] });
+    expect(planned.web).toBeGreaterThanOrEqual(30100);
+    expect(planned.web).toBeLessThanOrEqual(30199);
+    expect(byName["tandem-router"]).toMatchObject({ type: "LoadBalancer", port: [{ port: 80 }] });
+    expect(byName.legacy).toMatchObject({ type: "ExternalName", external_name: "app.example.com" });
+  });
+
+  test("the router's pod template carries the config hash, so a phase change rolls it without downtime", () => {
+    const a = k8s().platform.routerConfigHash;
+    const { json, platform } = k8s({ router: { domain: "example.com", phase: "cutover" } });
+    expect(platform.routerConfigHash).not.toBe(a);
+    const router = (resourcesOf(json, "kubernetes_deployment_v1") as { metadata: { name: string }; spec: { strategy: unknown; template: { metadata: { annotations: Record<string, string> } } } }[]).find((d) => d.metadata.name === "tandem-router")!;
+    expect(router.spec.template.metadata.annotations["tandem.dev/config-hash"]).toBe(platform.routerConfigHash);
+    expect(router.spec.strategy).toEqual({ type: "RollingUpdate", rolling_update: { max_unavailable: "0", max_surge: "1" } });
+  });
+
+  test("the router talks TLS to an https legacy", () => {
+    expect(k8s().platform.routerConfig).toMatch(/proxy_pass https:\/\/tandem_legacy;/);
+  });
+
+  test("no kubernetes_manifest", () => {
+    expect(k8s().json.resource?.kubernetes_manifest).toBeUndefined();
+  });
+});
+
+describe("ParallelPlatform validation", () => {
+  const docker = (overrides: Partial<ParallelPlatformProps>) => () => new ParallelPlatform(new TerraformStack(Testing.app(), "x"), "platform", props({ kind: "docker" }, overrides));
+
+  test("a port conflict fails synth naming both claimants", () => {
+    expect(docker({ services: { web: { image: "example/web:1.0.0", category: "frontend", containerPort: 8080, port: 8000, entry: true } } })).toThrow(/x\/platform: Port plan conflicts:\n {2}- port 8000: service "web" and legacy web: reserved by the legacy system/);
+  });
+
+  test.each([
+    [{ services: { web: { image: "example/web:latest", category: "frontend" as const, containerPort: 8080, entry: true } } }, /services\.web\.image is "example\/web:latest"; pin a tag or digest/],
+    [{ services: { web: { image: "example/web:1", category: "frontend" as const, containerPort: 8080 } } }, /exactly one service must set entry: true \(found none\)/],
+    [{ router: { domain: "example.com", phase: "weighted" as const, weightPercent: 150 } }, /router\.weightPercent is 150/],
+    [{ services: { router: { image: "x/y:1", category: "public" as const, containerPort: 1, entry: true } } }, /services\.router: "router" is the migration router's name/],
+    [{ legacy: { ...legacy, dockerNetwork: undefined } }, /bridgeToLegacy but legacy\.dockerNetwork is not set/],
+  ])("bad props %#", (overrides, message) => {
+    expect(docker(overrides)).toThrow(message);
+  });
+});
