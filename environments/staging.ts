@@ -25,6 +25,18 @@ export const staging = defineEnvironment({
     },
     router: { domain: "example.com", phase: "weighted", weightPercent: 25, replicas: 2 },
   },
+  // The new platform's API (seed 000) as a blue-green service. Promote: set activeColor to the other colour.
+  blueGreen: {
+    api: {
+      blue: { image: "europe-west1-docker.pkg.dev/tandem-shared/platform/api:1.4.0" },
+      green: { image: "europe-west1-docker.pkg.dev/tandem-shared/platform/api:1.5.0" },
+      activeColor: "blue",
+      canaryPercent: 0,
+      containerPort: 8080,
+      healthPath: "/health",
+      config: { LOG_LEVEL: "info" },
+    },
+  },
   network: {
     name: "tandem-staging",
     subnet: { primaryCidr: "10.10.0.0/20", podsCidr: "10.20.0.0/14", servicesCidr: "10.24.0.0/20" },

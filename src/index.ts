@@ -10,3 +10,4 @@ export * from "./outputs";
 export * from "./preview";
 export * from "./ports";
 export * from "./platform";
+export * from "./deploy";

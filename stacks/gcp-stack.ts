@@ -10,6 +10,8 @@ import { GkeCluster } from "../src/gke";
 import { Monitoring } from "../src/monitoring";
 import { Network } from "../src/network";
 import { PLATFORM_OUTPUTS, PlatformOutputKey } from "../src/outputs";
+import { MEMORYSTORE_TLS_PORT } from "../src/cache";
+import { BlueGreenService } from "../src/deploy";
 import { ParallelPlatform } from "../src/platform";
 
 /** Props for {@link GcpStack}. */
@@ -30,6 +32,7 @@ export class GcpStack extends TerraformStack {
   readonly monitoring: Monitoring;
   readonly kubernetesProvider: KubernetesProvider;
   readonly platform: ParallelPlatform;
+  readonly blueGreen: Record<string, BlueGreenService> = {};
   private readonly config: GcpEnvironmentConfig;
 
   constructor(scope: Construct, id: string, props: GcpStackProps) {
@@ -148,6 +151,21 @@ export class GcpStack extends TerraformStack {
       },
       labels,
     });
+
+    for (const [name, bg] of Object.entries(config.blueGreen)) {
+      this.blueGreen[name] = new BlueGreenService(this, `bg-${name}`, {
+        name,
+        namespace: this.platform.namespaceRef,
+        project,
+        ...bg,
+        // Only the migration router may call it; it may call only DNS, the database and the cache.
+        allowFrom: [{ podLabels: { "app.kubernetes.io/name": `${config.platform.name}-router` } }],
+        egress: [
+          { cidr: config.network.privateServiceAccessCidr, ports: [5432] },
+          { cidr: config.cache.reservedCidr, ports: [MEMORYSTORE_TLS_PORT] },
+        ],
+      });
+    }
 
     this.outputs();
   }

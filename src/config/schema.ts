@@ -4,6 +4,7 @@
  */
 import { z } from "zod";
 import { cidrProblem, describeOverlap, findOverlaps, NamedCidr } from "../network/cidr";
+import { blueGreenServiceSchema } from "../deploy/config-schema";
 import { platformSchema } from "../platform/config-schema";
 import { platformPortRequests } from "../platform/port-requests";
 import { PortConflictError, planPorts } from "../ports/plan";
@@ -270,6 +271,8 @@ const gcpEnvironmentSchema = z
     database: databaseSchema,
     cache: cacheSchema,
     monitoring: monitoringSchema,
+    /** Blue-green services by name; promotion and rollback change `activeColor`. */
+    blueGreen: z.record(resourceName, blueGreenServiceSchema).default({}),
   })
   .strict()
   .superRefine((env, ctx) => {

@@ -162,6 +162,15 @@ export class ParallelPlatform extends Construct {
     }
   }
 
+  /**
+   * Kubernetes target: the namespace name as a reference to the namespace resource, so that workloads
+   * placed in it by other constructs are created after it.
+   */
+  get namespaceRef(): string {
+    if (!(this.target instanceof KubernetesTarget)) throw new Error(`${this.node.path}: namespaceRef exists only on the Kubernetes target.`);
+    return this.target.namespace.metadata.name;
+  }
+
   /** Docker target: the host address a service's port is published on (127.0.0.1 unless marked public). */
   hostAddress(service: string): string {
     return this.props.services[service]?.public ? "0.0.0.0" : "127.0.0.1";

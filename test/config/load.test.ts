@@ -77,6 +77,19 @@ describe("loadEnvironment", () => {
     expect(problemFor(stagingWith("platform.router.weightPercent", 100))).toMatch(/platform\.router\.weightPercent = 100: the weighted phase needs a weight between 0 and 100 exclusive/);
   });
 
+  test("blue-green: the active colour needs an image, and the PDB must not block drains", () => {
+    const raw = stagingWith("blueGreen.api.activeColor", "green");
+    ((raw.blueGreen as Raw).api as Raw).green = {};
+    (((raw.blueGreen as Raw).api as Raw) as Raw).minAvailable = 3;
+    const text = problemFor(raw);
+    expect(text).toMatch(/blueGreen\.api\.green\.image = \(missing\): is missing, but green is the active colour/);
+    expect(text).toMatch(/blueGreen\.api\.minAvailable = 3: must be below autoscaling\.minReplicas \(3\)/);
+  });
+
+  test("blue-green: a colour other than blue or green", () => {
+    expect(problemFor(stagingWith("blueGreen.api.activeColor", "red"))).toMatch(/blueGreen\.api\.activeColor = "red": must be "blue" or "green"/);
+  });
+
   test("the config's name must match the environment it is loaded as", () => {
     expect(problemFor(staging, "production")).toMatch(/name = "staging": must equal the environment id "production"/);
   });

@@ -96,6 +96,22 @@ describe("environment stacks", () => {
     expect(Object.keys(outputs).filter((o) => /password|secret|auth_string/.test(o))).toEqual([]);
   });
 
+  test.each(["staging", "production"])("%s runs the new platform and the blue-green API in the new-platform namespace", (env) => {
+    const tf = json[env];
+    const namespaces = resourcesOf(tf, "kubernetes_namespace_v1") as { metadata: { name: string } }[];
+    expect(namespaces.map((n) => n.metadata.name)).toEqual(["new-platform"]);
+    const deployments = resourcesOf(tf, "kubernetes_deployment_v1") as { metadata: { name: string; namespace: string } }[];
+    expect(deployments.map((d) => d.metadata.name).sort()).toEqual(["api-blue", "api-green", "tandem-api-gateway", "tandem-router", "tandem-web", "tandem-websocket"]);
+    for (const d of deployments) expect(d.metadata.namespace).toMatch(/^\$\{kubernetes_namespace_v1\.platform_k8s_namespace_\w+\.metadata\[0\]\.name\}$|^new-platform$/);
+  });
+
+  test("dev runs the new platform's containers next to legacy, never on a legacy port", () => {
+    const containers = resourcesOf(json.dev, "docker_container") as { name: string; ports: { external: number }[] }[];
+    expect(containers.map((c) => c.name).sort()).toEqual(["tandem-api-gateway", "tandem-coordinator", "tandem-graphql", "tandem-router", "tandem-web", "tandem-websocket"]);
+    const ports = containers.flatMap((c) => c.ports.map((p) => p.external));
+    for (const legacyPort of [8000, 5432, 6379]) expect(ports).not.toContain(legacyPort);
+  });
+
   test("no stack uses kubernetes_manifest", () => {
     for (const tf of Object.values(json)) expect(tf.resource?.kubernetes_manifest).toBeUndefined();
   });
