@@ -37,6 +37,16 @@ export const staging = defineEnvironment({
       config: { LOG_LEVEL: "info" },
     },
   },
+  // Developers may write to the staging database; production keeps seed 002's read-only.
+  access: {
+    roles: {
+      "developer": { members: ["group:developers@example.com"], grants: { legacy: "read-write", frontend: "read-write", backend: "read-write", database: "read-write", monitoring: "read" } },
+      "devops": { members: ["group:devops@example.com"], grants: { legacy: "read-write", frontend: "read-write", backend: "read-write", database: "read-write", monitoring: "read-write" } },
+      "qa": { members: ["group:qa@example.com"], grants: { legacy: "read", frontend: "read-write", backend: "read", database: "read", monitoring: "read" } },
+      "product-owner": { members: ["group:product-owners@example.com"], grants: { legacy: "read", frontend: "read", backend: "none", database: "none", monitoring: "read" } },
+      "system-admin": { members: ["group:system-admins@example.com"], grants: { legacy: "read-write", frontend: "read-write", backend: "read-write", database: "read-write", monitoring: "read-write" } },
+    },
+  },
   network: {
     name: "tandem-staging",
     subnet: { primaryCidr: "10.10.0.0/20", podsCidr: "10.20.0.0/14", servicesCidr: "10.24.0.0/20" },
@@ -49,6 +59,7 @@ export const staging = defineEnvironment({
     masterCidr: "172.16.0.0/28",
     privateEndpoint: false,
     masterAuthorizedNetworks: { "ci-runners": "203.0.113.0/24" },
+    rbacSecurityGroup: "gke-security-groups@example.com",
     deletionProtection: false,
     maintenanceWindow: { startTimeUtc: "02:00", durationHours: 4 },
     nodePools: {

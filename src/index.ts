@@ -11,3 +11,4 @@ export * from "./preview";
 export * from "./ports";
 export * from "./platform";
 export * from "./deploy";
+export * from "./access";

@@ -3,6 +3,7 @@ import { GoogleProvider } from "@cdktf/provider-google/lib/provider";
 import { KubernetesProvider } from "@cdktf/provider-kubernetes/lib/provider";
 import { Fn, GcsBackend, TerraformOutput, TerraformStack } from "cdktf";
 import { Construct } from "constructs";
+import { AccessMatrix, AreaWorkloads } from "../src/access";
 import { Memorystore } from "../src/cache";
 import { GcpEnvironmentConfig } from "../src/config";
 import { CloudSqlDb } from "../src/database";
@@ -13,6 +14,21 @@ import { PLATFORM_OUTPUTS, PlatformOutputKey } from "../src/outputs";
 import { MEMORYSTORE_TLS_PORT } from "../src/cache";
 import { BlueGreenService } from "../src/deploy";
 import { ParallelPlatform } from "../src/platform";
+
+/** The workloads each Kubernetes area of the access table covers, by object name. */
+export function accessWorkloads(config: GcpEnvironmentConfig): AreaWorkloads {
+  const p = config.platform.name;
+  const byCategory = (categories: string[]) =>
+    Object.entries(config.platform.services)
+      .filter(([, s]) => categories.includes(s.category))
+      .map(([n]) => `${p}-${n}`);
+  const blueGreen = Object.keys(config.blueGreen).flatMap((n) => [n, `${n}-blue`, `${n}-green`, `${n}-active`, `${n}-preview`, `${n}-config`]);
+  return {
+    legacy: [`${p}-router`, "legacy"],
+    frontend: byCategory(["frontend", "public"]),
+    backend: [...byCategory(["backend", "database", "cache", "queue", "integration", "monitoring", "dev"]), ...blueGreen],
+  };
+}
 
 /** Props for {@link GcpStack}. */
 export interface GcpStackProps {
@@ -33,6 +49,7 @@ export class GcpStack extends TerraformStack {
   readonly kubernetesProvider: KubernetesProvider;
   readonly platform: ParallelPlatform;
   readonly blueGreen: Record<string, BlueGreenService> = {};
+  readonly access: AccessMatrix;
   private readonly config: GcpEnvironmentConfig;
 
   constructor(scope: Construct, id: string, props: GcpStackProps) {
@@ -166,6 +183,15 @@ export class GcpStack extends TerraformStack {
         ],
       });
     }
+
+    // Seed 002's table; write access is scoped to the workloads of each area, by name.
+    this.access = new AccessMatrix(this, "access", {
+      project,
+      namespace: this.platform.namespaceRef,
+      roles: config.access.roles,
+      workloads: accessWorkloads(config),
+      googleGroupsRbac: config.gke.rbacSecurityGroup !== undefined,
+    });
 
     this.outputs();
   }

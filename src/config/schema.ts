@@ -4,6 +4,7 @@
  */
 import { z } from "zod";
 import { cidrProblem, describeOverlap, findOverlaps, NamedCidr } from "../network/cidr";
+import { accessSchema } from "../access/config-schema";
 import { blueGreenServiceSchema } from "../deploy/config-schema";
 import { platformSchema } from "../platform/config-schema";
 import { platformPortRequests } from "../platform/port-requests";
@@ -273,10 +274,19 @@ const gcpEnvironmentSchema = z
     monitoring: monitoringSchema,
     /** Blue-green services by name; promotion and rollback change `activeColor`. */
     blueGreen: z.record(resourceName, blueGreenServiceSchema).default({}),
+    /** Seed 002's access table: roles -> members and a level per area. */
+    access: accessSchema,
   })
   .strict()
   .superRefine((env, ctx) => {
     checkPorts(env, ctx);
+    if (!env.gke.rbacSecurityGroup) {
+      for (const [role, spec] of Object.entries(env.access.roles)) {
+        spec?.members.forEach((m, i) => {
+          if (m.startsWith("group:")) ctx.addIssue({ code: "custom", path: ["access", "roles", role, "members", i], message: "Google groups need gke.rbacSecurityGroup (GKE Google Groups for RBAC)" });
+        });
+      }
+    }
     if (env.state.backend !== "gcs") {
       ctx.addIssue({ code: "custom", path: ["state", "backend"], message: "cloud environments keep state in GCS (backend \"gcs\"), never on a laptop" });
     }

@@ -1,0 +1,3 @@
+export * from "./access-matrix";
+export * from "./config-schema";
+export * from "./grants";
