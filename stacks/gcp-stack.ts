@@ -113,6 +113,7 @@ export class GcpStack extends TerraformStack {
       databases: config.database.databases,
       users: config.database.users,
       maxConnections: config.database.maxConnections,
+      requireClientCertificates: config.database.requireClientCertificates,
       labels,
     });
 

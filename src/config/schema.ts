@@ -131,6 +131,8 @@ const databaseSchema = z
         ]),
       )
       .default({}),
+    /** Require client certificates (Auth Proxy / connectors); false keeps TLS but accepts plain TLS clients. */
+    requireClientCertificates: z.boolean().default(true),
     /** Sets the `max_connections` flag; the connections alert is a share of it. */
     maxConnections: z.number().int().min(25, "must be >= 25").max(262143, "must be <= 262143").default(200),
   })

@@ -72,6 +72,12 @@ export interface CloudSqlDbProps {
   /** @default {} */
   readonly users?: Record<string, SqlUserSpec>;
   /**
+   * Require client certificates on top of TLS (the Cloud SQL Auth Proxy and connectors provide them).
+   * `false` still enforces TLS (`ENCRYPTED_ONLY`) but lets plain TLS clients in.
+   * @default true
+   */
+  readonly requireClientCertificates?: boolean;
+  /**
    * The `max_connections` flag (explicit, so alerts can be a share of it).
    * @default 200
    */
@@ -90,6 +96,7 @@ export const CLOUD_SQL_POSTGRES_FLAGS: Record<string, string> = {
   log_checkpoints: "on",
   log_connections: "on",
   log_disconnections: "on",
+  log_duration: "on",
   log_lock_waits: "on",
   log_hostname: "on",
   log_statement: "ddl",
@@ -138,7 +145,8 @@ export class CloudSqlDb extends Construct {
         ipv4Enabled: false,
         privateNetwork: props.network.networkId,
         allocatedIpRange: props.privateServiceRange,
-        sslMode: "ENCRYPTED_ONLY",
+        // Client certificates: clients connect through the Cloud SQL Auth Proxy or a connector, which handle them.
+        sslMode: props.requireClientCertificates === false ? "ENCRYPTED_ONLY" : "TRUSTED_CLIENT_CERTIFICATE_REQUIRED",
         enablePrivatePathForGoogleCloudServices: true,
       },
       backupConfiguration: {

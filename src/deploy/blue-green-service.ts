@@ -287,6 +287,7 @@ export class BlueGreenService extends Construct {
               {
                 name: p.name,
                 image,
+                imagePullPolicy: "Always",
                 port: [{ containerPort: p.containerPort, name: "http" }],
                 env: Object.entries({ ...(p.env ?? {}), PORT: String(p.containerPort), TANDEM_COLOR: color }).map(([name, value]) => ({ name, value })),
                 resources: { requests: p.requests ?? { cpu: "500m", memory: "512Mi" }, limits: p.limits ?? { cpu: "2000m", memory: "2Gi" } },

@@ -64,6 +64,11 @@ export interface GkeClusterProps {
    * @default true
    */
   readonly secretManagerAddon?: boolean;
+  /**
+   * Enforce the project's Binary Authorization policy on deploys.
+   * @default true
+   */
+  readonly binaryAuthorization?: boolean;
   /** @default {} */
   readonly labels?: Record<string, string>;
 }
@@ -155,6 +160,9 @@ export class GkeCluster extends Construct {
       enableShieldedNodes: true,
       enableIntranodeVisibility: true,
       datapathProvider: "ADVANCED_DATAPATH",
+      // Dataplane V2 enforces network policy itself; the legacy Calico add-on stays off.
+      networkPolicy: { enabled: false, provider: "PROVIDER_UNSPECIFIED" },
+      binaryAuthorization: { evaluationMode: props.binaryAuthorization === false ? "DISABLED" : "PROJECT_SINGLETON_POLICY_ENFORCE" },
       workloadIdentityConfig: { workloadPool: this.workloadPool },
       authenticatorGroupsConfig: props.rbacSecurityGroup ? { securityGroup: props.rbacSecurityGroup } : undefined,
       secretManagerConfig: { enabled: props.secretManagerAddon ?? true },

@@ -30,12 +30,20 @@ function primary(json: TerraformJson): Record<string, unknown> & { settings: Rec
 }
 
 describe("CloudSqlDb", () => {
-  test("private IP only, TLS enforced, on our VPC", () => {
+  test.each([
+    [undefined, "TRUSTED_CLIENT_CERTIFICATE_REQUIRED"],
+    [false, "ENCRYPTED_ONLY"],
+  ])("TLS is always enforced; client certificates unless requireClientCertificates is %s", (requireClientCertificates, mode) => {
+    const { stack } = googleStack();
+    db(stack, { requireClientCertificates });
+    expect((primary(synth(stack)).settings.ip_configuration as Record<string, unknown>).ssl_mode).toBe(mode);
+  });
+
+  test("private IP only, on our VPC", () => {
     const { stack } = googleStack();
     db(stack);
     expect(primary(synth(stack)).settings.ip_configuration).toMatchObject({
       ipv4_enabled: false,
-      ssl_mode: "ENCRYPTED_ONLY",
       private_network: "${google_compute_network.network_39EEAA36.id}",
       allocated_ip_range: "vpc-psa-sql",
     });
@@ -92,6 +100,7 @@ describe("CloudSqlDb", () => {
       log_checkpoints: "on",
       log_connections: "on",
       log_disconnections: "on",
+      log_duration: "on",
       log_lock_waits: "on",
       log_min_messages: "warning",
       log_temp_files: "0",

@@ -118,6 +118,7 @@ describe("BlueGreenService", () => {
     expect(byName(json, "kubernetes_pod_disruption_budget_v1")["api-blue"].spec).toMatchObject({ min_available: "2" });
     const pod = (byName(json, "kubernetes_deployment_v1")["api-blue"].spec as { template: { spec: { container: Record<string, unknown>[] } } }).template.spec;
     expect(pod.container[0]).toMatchObject({
+      image_pull_policy: "Always",
       resources: { requests: { cpu: "500m", memory: "512Mi" }, limits: { cpu: "2000m", memory: "2Gi" } },
       liveness_probe: { http_get: { path: "/health", port: "8080" } },
       readiness_probe: { http_get: { path: "/health" } },

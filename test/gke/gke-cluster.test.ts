@@ -44,6 +44,17 @@ describe("GkeCluster", () => {
     });
   });
 
+  test("Binary Authorization enforces the project policy unless turned off; Calico stays off under Dataplane V2", () => {
+    const on = googleStack();
+    cluster(on.stack);
+    const json = onlyResource(synth(on.stack), "google_container_cluster");
+    expect(json.binary_authorization).toEqual({ evaluation_mode: "PROJECT_SINGLETON_POLICY_ENFORCE" });
+    expect(json.network_policy).toEqual({ enabled: false, provider: "PROVIDER_UNSPECIFIED" });
+    const off = googleStack();
+    cluster(off.stack, { binaryAuthorization: false });
+    expect(onlyResource(synth(off.stack), "google_container_cluster").binary_authorization).toEqual({ evaluation_mode: "DISABLED" });
+  });
+
   test.each([true, false])("deletion protection follows the prop (%s)", (on) => {
     const { stack } = googleStack();
     cluster(stack, { deletionProtection: on });

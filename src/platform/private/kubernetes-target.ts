@@ -95,6 +95,7 @@ export class KubernetesTarget extends Construct {
                 {
                   name,
                   image: s.image,
+                imagePullPolicy: "Always",
                   port: [{ containerPort: s.containerPort, name: "http" }],
                   env: Object.entries({
                     ...(s.env ?? {}),
@@ -159,6 +160,7 @@ export class KubernetesTarget extends Construct {
               {
                 name: "nginx",
                 image: props.router.image ?? DEFAULT_ROUTER_IMAGE,
+                imagePullPolicy: "Always",
                 port: [{ containerPort: ROUTER_CONTAINER_PORT, name: "http" }],
                 resources: { requests: { cpu: "100m", memory: "64Mi" }, limits: { cpu: "500m", memory: "128Mi" } },
                 securityContext: restrictedContainerSecurityContext(),
