@@ -1,8 +1,10 @@
 #!/usr/bin/env bash
-# scripts/terraform/validate.sh — `npm run test:terraform`.
-# Terraform-level checks of the synthesized stacks (validate, terraform test with mock providers,
-# checkov with committed suppressions, and a report-only offline plan). The toolchain comes from
-# tools.sh (offline provider mirror in ${TANDEM_CACHE_DIR:-$HOME/.cache/tandem}); the logic is in
-# validate.mjs. Options: --synth, --stacks a,b, --no-plan, --keep, ... (see --help).
-set -euo pipefail
-exec node "$(dirname "${BASH_SOURCE[0]}")/validate.mjs" "$@"
+# npm run test:terraform: validate, terraform test and checkov on every stack (validate.mjs), then the PR
+# preview on real plans of our stacks (preview-plans.mjs). Both run; the exit code is non-zero if either fails.
+set -uo pipefail
+here="$(cd "$(dirname "$0")" && pwd)"
+node "$here/validate.mjs" "$@"
+checks=$?
+node "$here/preview-plans.mjs"
+preview=$?
+[ "$checks" -eq 0 ] && [ "$preview" -eq 0 ]
