@@ -1,27 +1,14 @@
 /**
  * Prints who gets which concrete grants where: `npm run access -- <env>`.
  */
-import { environments } from "../environments";
 import { effectiveGrants } from "../src/access";
-import { ConfigError, loadEnvironment } from "../src/config";
+import { cliEnvironment } from "./lib/environment";
 import { accessWorkloads } from "../stacks/gcp-stack";
 
 function main(argv: string[]): number {
-  const env = argv[0];
-  if (!env || !(env in environments)) {
-    console.error(`usage: npm run access -- <${Object.keys(environments).join("|")}>`);
-    return 2;
-  }
-  let config;
-  try {
-    config = loadEnvironment(env, environments[env as keyof typeof environments]);
-  } catch (e) {
-    if (e instanceof ConfigError) {
-      console.error(e.message);
-      return 1;
-    }
-    throw e;
-  }
+  const config = cliEnvironment(argv[0], "npm run access -- <env>");
+  if (typeof config === "number") return config;
+  const env = config.name;
   if (config.target !== "gcp") {
     console.error(`${env} runs on one Docker host: there is no IAM or RBAC to grant; the access table applies to cloud environments.`);
     return 2;

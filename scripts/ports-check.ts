@@ -4,39 +4,19 @@
  */
 import { App, TerraformStack } from "cdktf";
 import * as os from "node:os";
-import { environments } from "../environments";
-import { ConfigError, loadEnvironment } from "../src/config";
 import { ParallelPlatform } from "../src/platform";
+import { platformProps } from "../stacks/platform-props";
+import { cliEnvironment } from "./lib/environment";
 import { checkHostPorts, HostPort } from "../src/ports";
 
 async function main(argv: string[]): Promise<number> {
-  const env = argv[0] ?? "dev";
-  if (!(env in environments)) {
-    console.error(`usage: npm run ports:check -- <${Object.keys(environments).join("|")}>`);
-    return 2;
-  }
-  let config;
-  try {
-    config = loadEnvironment(env, environments[env as keyof typeof environments]);
-  } catch (e) {
-    if (e instanceof ConfigError) {
-      console.error(e.message);
-      return 1;
-    }
-    throw e;
-  }
+  const config = cliEnvironment(argv[0] ?? "dev", "npm run ports:check -- <env>");
+  if (typeof config === "number") return config;
   if (config.target !== "docker") {
-    console.error(`${env} runs on Kubernetes: its ports are Service ports inside the cluster, not host ports; nothing to check on this machine.`);
+    console.error(`${config.name} runs on Kubernetes: its ports are Service ports inside the cluster, not host ports; nothing to check on this machine.`);
     return 2;
   }
-  const platform = new ParallelPlatform(new TerraformStack(new App({ outdir: os.tmpdir() }), env), "platform", {
-    name: config.platform.name,
-    legacy: config.legacy,
-    services: config.platform.services,
-    ports: config.platform.ports,
-    router: config.platform.router,
-    target: { kind: "docker" },
-  });
+  const platform = new ParallelPlatform(new TerraformStack(new App({ outdir: os.tmpdir() }), config.name), "platform", platformProps(config));
   const ports: HostPort[] = platform.portPlan.assignments.map((a) => ({
     service: a.service,
     port: a.port,
@@ -45,7 +25,7 @@ async function main(argv: string[]): Promise<number> {
   const results = await checkHostPorts(ports);
   for (const r of results) console.log(`${r.free ? "free " : "TAKEN"}  ${r.host}:${r.port}  ${r.service}${r.free ? "" : `  (${r.error}${r.holder ? `, held by ${r.holder}` : ""})`}`);
   const taken = results.filter((r) => !r.free);
-  console.log(taken.length === 0 ? `\nAll ${results.length} host ports of ${env} are free.` : `\n${taken.length} of ${results.length} host ports of ${env} are taken: ${taken.map((t) => t.port).join(", ")}.`);
+  console.log(taken.length === 0 ? `\nAll ${results.length} host ports of ${config.name} are free.` : `\n${taken.length} of ${results.length} host ports of ${config.name} are taken: ${taken.map((t) => t.port).join(", ")}.`);
   return taken.length === 0 ? 0 : 1;
 }
 

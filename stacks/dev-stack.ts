@@ -3,6 +3,7 @@ import { LocalBackend, TerraformStack } from "cdktf";
 import { Construct } from "constructs";
 import { DockerEnvironmentConfig } from "../src/config";
 import { ParallelPlatform } from "../src/platform";
+import { platformProps } from "./platform-props";
 
 /** Props for {@link DevStack}. */
 export interface DevStackProps {
@@ -24,14 +25,6 @@ export class DevStack extends TerraformStack {
       new LocalBackend(this, { path: `../../../${config.state.path}` });
     }
     new DockerProvider(this, "docker", { host: config.docker.host });
-    this.platform = new ParallelPlatform(this, "platform", {
-      name: config.platform.name,
-      legacy: config.legacy,
-      services: config.platform.services,
-      ports: config.platform.ports,
-      router: config.platform.router,
-      target: { kind: "docker" },
-      labels: config.labels,
-    });
+    this.platform = new ParallelPlatform(this, "platform", platformProps(config));
   }
 }

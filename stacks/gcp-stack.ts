@@ -14,6 +14,7 @@ import { PLATFORM_OUTPUTS, PlatformOutputKey } from "../src/outputs";
 import { MEMORYSTORE_TLS_PORT } from "../src/cache";
 import { BlueGreenService } from "../src/deploy";
 import { ParallelPlatform } from "../src/platform";
+import { platformProps } from "./platform-props";
 
 /** The workloads each Kubernetes area of the access table covers, by object name. */
 export function accessWorkloads(config: GcpEnvironmentConfig): AreaWorkloads {
@@ -155,20 +156,7 @@ export class GcpStack extends TerraformStack {
       clusterCaCertificate: Fn.base64decode(this.cluster.caCertificate),
     });
 
-    this.platform = new ParallelPlatform(this, "platform", {
-      name: config.platform.name,
-      legacy: config.legacy,
-      services: config.platform.services,
-      ports: config.platform.ports,
-      router: config.platform.router,
-      target: {
-        kind: "kubernetes",
-        namespace: config.platform.namespace,
-        // Workloads may reach Cloud SQL and Memorystore, nothing else in the VPC.
-        egressCidrs: [config.network.privateServiceAccessCidr, config.cache.reservedCidr],
-      },
-      labels,
-    });
+    this.platform = new ParallelPlatform(this, "platform", platformProps(config));
 
     for (const [name, bg] of Object.entries(config.blueGreen)) {
       this.blueGreen[name] = new BlueGreenService(this, `bg-${name}`, {

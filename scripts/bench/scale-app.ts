@@ -11,12 +11,14 @@ import * as path from "node:path";
 import { BlueGreenService } from "../../src/deploy";
 import { PORT_CATEGORIES, planPorts, PortRequest } from "../../src/ports";
 
+// Same settings as main.ts and synthesizeAtomically: no source-mapped token traces, no construct traces.
+process.setSourceMapsEnabled(false);
 const [kind, nText] = process.argv.slice(2);
 const n = Number(nText);
 const start = performance.now();
 if (kind === "blue-green") {
   const outdir = fs.mkdtempSync(path.join(os.tmpdir(), "tandem-scale-"));
-  const app = new App({ outdir });
+  const app = new App({ outdir, stackTraces: false });
   const stack = new TerraformStack(app, "scale");
   new KubernetesProvider(stack, "k8s", {});
   new GoogleProvider(stack, "google", { project: "bench-project" });
