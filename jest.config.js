@@ -6,7 +6,8 @@ module.exports = {
   roots: ["<rootDir>/test"],
   testMatch: ["**/*.test.ts"],
   transform: {
-    "^.+\\.ts$": ["@swc/jest", { jsc: { parser: { syntax: "typescript" }, target: "es2022" }, module: { type: "commonjs" } }],
+    // Transpile only (tsconfig has isolatedModules): type-checking is `npm run typecheck`, once for the whole project, not per test file.
+    "^.+\\.ts$": ["ts-jest", { diagnostics: false }],
   },
   setupFilesAfterEnv: ["<rootDir>/test/setup.ts"],
   reporters: ["default", "<rootDir>/test/reporters/summary.js"],
