@@ -1,7 +1,8 @@
 /**
  * Rewrites deep provider imports to go through the provider package roots, the way a `cdktf init`
  * project imports them: `import { A } from "@cdktf/provider-google/lib/container-cluster"` becomes
- * `import { containerCluster as google_containerCluster } from "@cdktf/provider-google"; import A = google_containerCluster.A;`.
+ * an import of the `containerCluster` namespace from the package root (as `google_containerCluster`) and
+ * `import A = google_containerCluster.A;`.
  */
 const DEEP = /^import \{([^}]+)\} from "(@cdktf\/provider-(google|kubernetes|docker))\/lib\/([a-z0-9-]+)";$/gm;
 
