@@ -217,9 +217,13 @@ for (const stack of stacks) {
 
   // tests go in before init (init installs what test files reference)
   const testSrc = path.join(opt.tests, stack);
+  // Files in test/terraform/cloud/ run against every stack that has Google resources (staging, production).
+  const sharedSrc = path.join(opt.tests, "cloud");
+  const isCloud = JSON.stringify(JSON.parse(fs.readFileSync(path.join(dir, "cdk.tf.json"), "utf8")).terraform?.required_providers ?? {}).includes('"google"');
   let testFiles = [];
-  if (opt.test && fs.existsSync(testSrc)) {
-    fs.cpSync(testSrc, path.join(dir, "tests"), { recursive: true });
+  if (opt.test && (fs.existsSync(testSrc) || (isCloud && fs.existsSync(sharedSrc)))) {
+    if (fs.existsSync(testSrc)) fs.cpSync(testSrc, path.join(dir, "tests"), { recursive: true });
+    if (isCloud && fs.existsSync(sharedSrc)) fs.cpSync(sharedSrc, path.join(dir, "tests"), { recursive: true });
     testFiles = listFiles(path.join(dir, "tests")).filter((f) => f.endsWith(".tftest.hcl"));
   }
 

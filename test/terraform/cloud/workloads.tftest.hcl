@@ -1,4 +1,5 @@
 # The cluster's node pool and the new platform's workloads, wired as a plan shows it (mocked providers).
+# Shared: runs against every cloud stack (staging and production share these logical ids).
 
 mock_provider "google" {
   mock_resource "google_compute_network" {
