@@ -180,6 +180,8 @@ export class GcpStack extends TerraformStack {
       roles: config.access.roles,
       workloads: accessWorkloads(config),
       googleGroupsRbac: config.gke.rbacSecurityGroup !== undefined,
+      // Cloud SQL connect roles reach this environment's instances only (IAM condition), not every instance of the project.
+      databaseInstances: [this.database.instanceName, ...(this.database.replica ? [this.database.replica.name] : [])],
     });
 
     this.outputs();

@@ -2,117 +2,140 @@ import { ProjectIamMember } from "@cdktf/provider-google/lib/project-iam-member"
 import { ClusterRoleBindingV1 } from "@cdktf/provider-kubernetes/lib/cluster-role-binding-v1";
 import { RoleBindingV1 } from "@cdktf/provider-kubernetes/lib/role-binding-v1";
 import { RoleV1 } from "@cdktf/provider-kubernetes/lib/role-v1";
+import { Annotations, Token } from "cdktf";
 import { Construct } from "constructs";
-import { ACCESS_AREAS, ACCESS_ROLES, AccessRole, AccessRoleSpec, AreaWorkloads, IAM_ROLES, MEMBER_PATTERN, READ_RESOURCES, READ_VERBS, WRITE_RESOURCES, WRITE_VERBS } from "./grants";
+import { ACCESS_AREAS, ACCESS_LEVELS, ACCESS_ROLES, AccessRoles, AreaWorkloads, KUBERNETES_AREAS, KubernetesArea, MEMBER_PATTERN, PRIMITIVE_ROLES } from "./grants";
+import { AccessPlan, isKubernetesArea, planAccess } from "./plan";
 
 /** Props for {@link AccessMatrix}. */
 export interface AccessMatrixProps {
+  /** The project the IAM members are granted on. */
   readonly project: string;
-  /** Namespace the new platform (frontend, backend, router) runs in. */
+  /** Namespace of the new platform (router, frontend, backend): where every Kubernetes area lives unless `namespaces` moves it. */
   readonly namespace: string;
+  /**
+   * A namespace per Kubernetes area, for platforms that split them.
+   * @default - every area in `namespace`
+   */
+  readonly namespaces?: Readonly<Partial<Record<KubernetesArea, string>>>;
   /** Seed 002's table: role -> members and a level per area. */
-  readonly roles: Readonly<Partial<Record<AccessRole, AccessRoleSpec>>>;
-  /** Workloads each Kubernetes area covers, by name: write access is scoped to these. */
+  readonly roles: AccessRoles;
+  /** The objects each Kubernetes area covers, by name (Deployments, Services, ConfigMaps, HPAs, PDBs). */
   readonly workloads: AreaWorkloads;
   /**
-   * GKE Google Groups for RBAC is on (`GkeCluster.rbacSecurityGroup`); without it, `group:` members
-   * cannot be bound in Kubernetes.
+   * GKE Google Groups for RBAC is on (`GkeCluster.rbacSecurityGroup`); without it, `group:` members cannot be bound in Kubernetes.
    * @default false
    */
   readonly googleGroupsRbac?: boolean;
+  /**
+   * The Cloud SQL instances (primary, replica) the database connect roles are limited to, by an IAM condition.
+   * @default - not limited: `roles/cloudsql.client` and `instanceUser` reach every instance of the project
+   */
+  readonly databaseInstances?: readonly string[];
+  /**
+   * Further project bindings in Fabric's shape, role -> members (a CI deployer, a break-glass group). Additive like the rest.
+   * @default {}
+   */
+  readonly iam?: Readonly<Record<string, readonly string[]>>;
 }
 
 /**
- * The access table as grants: project IAM bindings (always additive `google_project_iam_member`, never the
- * authoritative `_iam_binding`/`_iam_policy` that would wipe other teams' grants) and Kubernetes RBAC
- * (Roles and RoleBindings in the platform's namespace). Least privilege: no primitive roles, no wildcard
- * verbs or resources, no Secrets, write access only on named workloads, cluster-admin for System Admin only.
+ * The access table as grants: project IAM members (always additive `google_project_iam_member`, never the
+ * authoritative `_iam_binding`/`_iam_policy` that would wipe other teams' grants) and Kubernetes RBAC (Roles
+ * and RoleBindings in the platform's namespaces). Least privilege: no primitive roles, no wildcards, no
+ * Secrets, writes only on named objects, cluster-admin for System Admin only. What it creates is
+ * {@link planAccess}'s plan, the same one `npm run access` prints.
  */
 export class AccessMatrix extends Construct {
-  /** Bindings in Fabric's shape: role -> members, as synthesized. */
-  readonly iam: Record<string, string[]> = {};
+  /** The plan this construct synthesized. */
+  readonly plan: AccessPlan;
+  /** Unconditional project bindings in Fabric's shape, role -> members. */
+  readonly iam: Readonly<Record<string, readonly string[]>>;
+  /** Project bindings limited to `databaseInstances` by an IAM condition, role -> members. */
+  readonly databaseIam: Readonly<Record<string, readonly string[]>>;
+  readonly projectIamMembers: Record<string, ProjectIamMember> = {};
+  readonly roles: Record<string, RoleV1> = {};
+  readonly roleBindings: Record<string, RoleBindingV1> = {};
+  readonly clusterRoleBindings: Record<string, ClusterRoleBindingV1> = {};
 
   constructor(scope: Construct, id: string, props: AccessMatrixProps) {
     super(scope, id);
     this.validate(props);
-    const ns = props.namespace;
+    const namespaces = Object.fromEntries(KUBERNETES_AREAS.map((a) => [a, props.namespaces?.[a] ?? props.namespace])) as Record<KubernetesArea, string>;
+    this.plan = planAccess({ project: props.project, roles: props.roles, workloads: props.workloads, namespaces, databaseInstances: props.databaseInstances, iam: props.iam });
+    this.iam = this.plan.iam;
+    this.databaseIam = this.plan.databaseIam;
+    for (const warning of this.plan.warnings) Annotations.of(this).addWarning(warning);
 
-    // Roles are shared by everyone at the same (area, level); bindings say who.
-    const readRole = new RoleV1(this, "read", {
-      metadata: { name: "tandem-read", namespace: ns },
-      rule: Object.entries(READ_RESOURCES).map(([apiGroup, resources]) => ({ apiGroups: [apiGroup], resources, verbs: [...READ_VERBS] })),
-    });
-    const writeRoles: Partial<Record<keyof AreaWorkloads, RoleV1>> = {};
-    for (const area of ["legacy", "frontend", "backend"] as const) {
-      writeRoles[area] = new RoleV1(this, `write-${area}`, {
-        metadata: { name: `tandem-${area}-write`, namespace: ns },
-        rule: Object.entries(WRITE_RESOURCES).map(([apiGroup, resources]) => ({ apiGroups: [apiGroup], resources, verbs: [...WRITE_VERBS], resourceNames: [...props.workloads[area]] })),
+    for (const [grantId, g] of Object.entries(this.plan.projectGrants)) {
+      this.projectIamMembers[grantId] = new ProjectIamMember(this, grantId, { project: props.project, role: g.role, member: g.member, condition: g.condition });
+    }
+    const labels = { "app.kubernetes.io/managed-by": "terraform", "app.kubernetes.io/part-of": "tandem-access" };
+    for (const [roleId, r] of Object.entries(this.plan.roles)) {
+      this.roles[roleId] = new RoleV1(this, roleId, {
+        metadata: { name: r.name, namespace: r.namespace, labels },
+        rule: r.rules.map((rule) => ({ apiGroups: [...rule.apiGroups], resources: [...rule.resources], verbs: [...rule.verbs], resourceNames: rule.resourceNames ? [...rule.resourceNames] : undefined })),
       });
     }
-
-    for (const role of ACCESS_ROLES) {
-      const spec = props.roles[role];
-      if (!spec || spec.members.length === 0) continue;
-      const iamRoles = new Set<string>();
-      for (const area of ACCESS_AREAS) {
-        const level = spec.grants[area];
-        if (level !== "none") IAM_ROLES[area][level].forEach((r) => iamRoles.add(r));
-      }
-      for (const iamRole of [...iamRoles].sort()) {
-        for (const member of spec.members) {
-          new ProjectIamMember(this, `${role}-${iamRole.replace(/^roles\//, "").replace(/\./g, "-")}-${slug(member)}`, { project: props.project, role: iamRole, member });
-          (this.iam[iamRole] ??= []).push(member);
-        }
-      }
-      const subjects = spec.members.map(subject);
-      const k8sAreas = (["legacy", "frontend", "backend"] as const).filter((a) => spec.grants[a] !== "none");
-      if (k8sAreas.length > 0) {
-        new RoleBindingV1(this, `${role}-read`, {
-          metadata: { name: `tandem-${role}-read`, namespace: ns },
-          roleRef: { apiGroup: "rbac.authorization.k8s.io", kind: "Role", name: readRole.metadata.name },
-          subject: subjects,
-        });
-      }
-      for (const area of k8sAreas.filter((a) => spec.grants[a] === "read-write")) {
-        new RoleBindingV1(this, `${role}-write-${area}`, {
-          metadata: { name: `tandem-${role}-${area}-write`, namespace: ns },
-          roleRef: { apiGroup: "rbac.authorization.k8s.io", kind: "Role", name: writeRoles[area]!.metadata.name },
-          subject: subjects,
-        });
-      }
-      if (role === "system-admin") {
-        new ClusterRoleBindingV1(this, "system-admin-cluster-admin", {
-          metadata: { name: "tandem-system-admin" },
-          roleRef: { apiGroup: "rbac.authorization.k8s.io", kind: "ClusterRole", name: "cluster-admin" },
-          subject: subjects,
-        });
-      }
+    for (const [bindingId, b] of Object.entries(this.plan.roleBindings)) {
+      this.roleBindings[bindingId] = new RoleBindingV1(this, bindingId, {
+        metadata: { name: b.name, namespace: b.namespace, labels: { ...labels, "tandem.dev/access-role": b.accessRole } },
+        roleRef: { apiGroup: "rbac.authorization.k8s.io", kind: "Role", name: this.roles[b.roleId!].metadata.name },
+        subject: b.subjects.map((s) => ({ ...s })),
+      });
+    }
+    for (const [bindingId, b] of Object.entries(this.plan.clusterRoleBindings)) {
+      this.clusterRoleBindings[bindingId] = new ClusterRoleBindingV1(this, bindingId, {
+        metadata: { name: b.name, labels: { ...labels, "tandem.dev/access-role": b.accessRole } },
+        roleRef: { apiGroup: "rbac.authorization.k8s.io", kind: "ClusterRole", name: b.clusterRole! },
+        subject: b.subjects.map((s) => ({ ...s })),
+      });
     }
   }
 
   private validate(props: AccessMatrixProps): void {
     const where = this.node.path;
-    for (const [role, spec] of Object.entries(props.roles)) {
-      if (!(ACCESS_ROLES as readonly string[]).includes(role)) throw new Error(`${where}: roles.${role} is not a role of the access table (${ACCESS_ROLES.join(", ")}).`);
-      for (const [area] of Object.entries(spec!.grants)) {
-        if (!(ACCESS_AREAS as readonly string[]).includes(area)) throw new Error(`${where}: roles.${role}.grants.${area} is not an area (${ACCESS_AREAS.join(", ")}).`);
+    const fail = (field: string, value: unknown, rule: string): never => {
+      throw new Error(`${where}: ${field} is ${JSON.stringify(value)}; ${rule}`);
+    };
+    for (const [role, spec] of Object.entries(props.roles) as [string, AccessRoles[keyof AccessRoles]][]) {
+      if (!(ACCESS_ROLES as readonly string[]).includes(role)) fail(`roles.${role}`, spec, `"${role}" is not a role of the access table; use one of ${ACCESS_ROLES.join(", ")}.`);
+      if (!spec) continue;
+      for (const [area, level] of Object.entries(spec.grants)) {
+        if (!(ACCESS_AREAS as readonly string[]).includes(area)) fail(`roles.${role}.grants.${area}`, level, `"${area}" is not an area; use ${ACCESS_AREAS.join(", ")}.`);
+        if (!(ACCESS_LEVELS as readonly string[]).includes(level)) fail(`roles.${role}.grants.${area}`, level, `use ${ACCESS_LEVELS.join(", ")}.`);
       }
-      for (const member of spec!.members) {
-        if (!MEMBER_PATTERN.test(member)) throw new Error(`${where}: roles.${role}.members has "${member}"; use group:, user: or serviceAccount: and an e-mail address.`);
-        if (member.startsWith("group:") && !props.googleGroupsRbac && ["legacy", "frontend", "backend"].some((a) => spec!.grants[a as "legacy"] !== "none")) {
-          throw new Error(`${where}: roles.${role}.members has ${member}, but Google Groups for RBAC is off; set the cluster's rbacSecurityGroup (gke.rbacSecurityGroup).`);
+      for (const area of ACCESS_AREAS) if (!(area in spec.grants)) fail(`roles.${role}.grants.${area}`, undefined, `every area needs a level (${ACCESS_LEVELS.join(", ")}); write "none" for no access.`);
+      const inCluster = KUBERNETES_AREAS.some((a) => spec.grants[a] !== "none");
+      spec.members.forEach((member, i) => {
+        const field = `roles.${role}.members[${i}]`;
+        if (Token.isUnresolved(member)) {
+          if (inCluster) fail(field, member, "members with Kubernetes access must be literal strings: the RBAC subject is derived from them at synth time.");
+          return;
         }
+        if (!MEMBER_PATTERN.test(member)) fail(field, member, "use group:, user: or serviceAccount: followed by an e-mail address.");
+        if (member.startsWith("group:") && inCluster && !props.googleGroupsRbac) {
+          fail(field, member, "Google groups can be bound in Kubernetes only with GKE Google Groups for RBAC; set the cluster's rbacSecurityGroup (config gke.rbacSecurityGroup) and googleGroupsRbac, or use user: members.");
+        }
+      });
+    }
+    for (const [role, members] of Object.entries(props.iam ?? {})) {
+      if ((PRIMITIVE_ROLES as readonly string[]).includes(role)) fail(`iam["${role}"]`, members, "primitive roles span every service of the project; grant a predefined or custom role instead.");
+      if (!/^(roles\/[a-zA-Z0-9_.]+|(projects|organizations)\/[^/]+\/roles\/[a-zA-Z0-9_.]+)$/.test(role)) fail(`iam["${role}"]`, members, "is not an IAM role name (roles/<name>, projects/<p>/roles/<name> or organizations/<o>/roles/<name>).");
+      members.forEach((member, i) => {
+        if (!Token.isUnresolved(member) && !MEMBER_PATTERN.test(member)) fail(`iam["${role}"][${i}]`, member, "use group:, user: or serviceAccount: followed by an e-mail address.");
+      });
+    }
+    if (props.databaseInstances && props.databaseInstances.length === 0) {
+      fail("databaseInstances", [], "name at least one instance, or leave it out to grant on the whole project.");
+    }
+    for (const area of KUBERNETES_AREAS) {
+      for (const name of props.workloads[area]) {
+        if (name.length === 0) fail(`workloads.${area}`, props.workloads[area], "object names must not be empty (an empty name in a Role matches nothing, an empty list everything).");
       }
     }
+    for (const [area] of Object.entries(props.namespaces ?? {})) {
+      if (!isKubernetesArea(area)) fail(`namespaces.${area}`, props.namespaces, `"${area}" is not a Kubernetes area; use ${KUBERNETES_AREAS.join(", ")}.`);
+    }
   }
-}
-
-/** A Kubernetes RBAC subject for an IAM member: GKE sees Google groups as Groups and users and service accounts by e-mail. */
-function subject(member: string): { kind: string; name: string; apiGroup: string } {
-  const [kind, email] = member.split(":");
-  return { kind: kind === "group" ? "Group" : "User", name: email, apiGroup: "rbac.authorization.k8s.io" };
-}
-
-function slug(member: string): string {
-  return member.replace(/^(group|user|serviceAccount):/, "").replace(/[^a-zA-Z0-9]+/g, "-").toLowerCase();
 }

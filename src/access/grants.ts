@@ -9,8 +9,16 @@ export type AccessArea = (typeof ACCESS_AREAS)[number];
 export const ACCESS_LEVELS = ["none", "read", "read-write"] as const;
 export type AccessLevel = (typeof ACCESS_LEVELS)[number];
 
+/**
+ * The areas that live in the cluster, where access is Kubernetes RBAC. "legacy" is the cluster's side of the
+ * legacy system: the migration router that decides how much traffic legacy gets and the `legacy` Service that
+ * points at it. The legacy hosts themselves are not managed here.
+ */
+export const KUBERNETES_AREAS = ["legacy", "frontend", "backend"] as const;
+export type KubernetesArea = (typeof KUBERNETES_AREAS)[number];
+
 /** `group:`, `user:` or `serviceAccount:` followed by an e-mail address, as IAM writes members. */
-export const MEMBER_PATTERN = /^(group|user|serviceAccount):[^@\s]+@[^@\s]+\.[a-z]{2,}$/;
+export const MEMBER_PATTERN = /^(group|user|serviceAccount):[^@\s:]+@[^@\s]+\.[a-z]{2,}$/;
 
 /** One row of the table: who, and what they get per area. */
 export interface AccessRoleSpec {
@@ -18,68 +26,74 @@ export interface AccessRoleSpec {
   readonly grants: Readonly<Record<AccessArea, AccessLevel>>;
 }
 
-/** Verbs of a Kubernetes rule. Never "*". */
+/** The access table: role -> row. */
+export type AccessRoles = Readonly<Partial<Record<AccessRole, AccessRoleSpec>>>;
+
+/** The objects (Deployments, Services, ConfigMaps, HPAs, PDBs) each Kubernetes area covers, by name. */
+export type AreaWorkloads = Readonly<Record<KubernetesArea, readonly string[]>>;
+
+/** Verbs of a read rule. Never "*". */
 export const READ_VERBS = ["get", "list", "watch"] as const;
-/** Write verbs, always scoped to named workloads (create cannot be scoped by name, so it is not granted). */
-export const WRITE_VERBS = ["update", "patch", "delete"] as const;
-/** Resources a reader sees in the namespace. Secrets are not among them. */
-export const READ_RESOURCES: Record<string, string[]> = {
+/**
+ * Verbs of a write rule, always scoped to named objects: enough for `kubectl rollout restart`, `scale`,
+ * `set image` and config edits. No `create` (RBAC cannot scope it by name) and no `delete`: the objects are
+ * declared in Terraform, so deleting one is an outage the next deploy reverts, not a change.
+ */
+export const WRITE_VERBS = ["update", "patch"] as const;
+
+/** API group -> resources. */
+export type ResourcesByGroup = Readonly<Record<string, readonly string[]>>;
+
+/**
+ * What a role that reads every area of a namespace sees there: the named objects plus what has no stable name
+ * (pods, their logs, replica sets, events). Secrets are never among them.
+ */
+export const NAMESPACE_READ_RESOURCES: ResourcesByGroup = {
   "": ["pods", "pods/log", "services", "endpoints", "configmaps", "events"],
   apps: ["deployments", "replicasets"],
   autoscaling: ["horizontalpodautoscalers"],
   policy: ["poddisruptionbudgets"],
 };
-/** Resources a writer may change, by name. */
-export const WRITE_RESOURCES: Record<string, string[]> = {
+/** What a reader of one area sees when the namespace holds areas it may not read: that area's objects, by name. */
+export const NAMED_READ_RESOURCES: ResourcesByGroup = {
+  "": ["services", "endpoints", "configmaps"],
+  apps: ["deployments", "deployments/scale"],
+  autoscaling: ["horizontalpodautoscalers"],
+  policy: ["poddisruptionbudgets"],
+};
+/** What a writer of an area may change, by name. */
+export const WRITE_RESOURCES: ResourcesByGroup = {
   "": ["configmaps", "services"],
   apps: ["deployments", "deployments/scale"],
   autoscaling: ["horizontalpodautoscalers"],
 };
 
-/** Project-level IAM roles per area and level. Primitive roles (owner/editor/viewer) never appear. */
-export const IAM_ROLES: Record<AccessArea, Record<Exclude<AccessLevel, "none">, string[]>> = {
+/**
+ * Credentials for the cluster and nothing else (`container.clusters.get/list`, what `gcloud container clusters
+ * get-credentials` needs). Not `roles/container.viewer`/`developer`: those act on every namespace and bypass
+ * the namespace RBAC below (and `developer` reads Secrets).
+ */
+export const CLUSTER_CREDENTIALS_ROLE = "roles/container.clusterViewer";
+/**
+ * Connecting to and logging in to Cloud SQL (Auth Proxy / connectors, IAM database authentication). Granted
+ * with an IAM condition on the environment's instances when they are known, so they reach no other instance.
+ */
+export const DATABASE_CONNECT_ROLES = ["roles/cloudsql.client", "roles/cloudsql.instanceUser"] as const;
+
+/** Project IAM roles per area and level. Primitive roles (owner/editor/viewer) never appear. */
+export const IAM_ROLES: Readonly<Record<AccessArea, Readonly<Record<Exclude<AccessLevel, "none">, readonly string[]>>>> = {
   // Kubernetes areas need credentials for the cluster; what they may do inside comes from RBAC.
-  legacy: { read: ["roles/container.clusterViewer"], "read-write": ["roles/container.clusterViewer"] },
-  frontend: { read: ["roles/container.clusterViewer"], "read-write": ["roles/container.clusterViewer"] },
-  backend: { read: ["roles/container.clusterViewer"], "read-write": ["roles/container.clusterViewer"] },
-  database: { read: ["roles/cloudsql.viewer"], "read-write": ["roles/cloudsql.client", "roles/cloudsql.instanceUser"] },
+  legacy: { read: [CLUSTER_CREDENTIALS_ROLE], "read-write": [CLUSTER_CREDENTIALS_ROLE] },
+  frontend: { read: [CLUSTER_CREDENTIALS_ROLE], "read-write": [CLUSTER_CREDENTIALS_ROLE] },
+  backend: { read: [CLUSTER_CREDENTIALS_ROLE], "read-write": [CLUSTER_CREDENTIALS_ROLE] },
+  // Read: the instances' metadata, state, backups and operations, no connection. Data read-only for humans is a
+  // PostgreSQL grant, which this stack does not manage; read-write is the right to connect.
+  database: { read: ["roles/cloudsql.viewer"], "read-write": [...DATABASE_CONNECT_ROLES] },
   monitoring: { read: ["roles/monitoring.viewer"], "read-write": ["roles/monitoring.editor"] },
 };
 
-/** The Kubernetes areas and the workloads (Deployments, Services, ConfigMaps by name) each covers. */
-export type AreaWorkloads = Readonly<Record<"legacy" | "frontend" | "backend", readonly string[]>>;
+/** Basic roles: they span every service of the project, so they are never granted. */
+export const PRIMITIVE_ROLES = ["roles/owner", "roles/editor", "roles/viewer"] as const;
 
-/** One concrete grant, for the effective matrix. */
-export interface EffectiveGrant {
-  readonly role: AccessRole;
-  readonly member: string;
-  readonly area: AccessArea;
-  readonly level: AccessLevel;
-  /** Project IAM roles. */
-  readonly iam: readonly string[];
-  /** Kubernetes: verbs on what. */
-  readonly kubernetes: readonly string[];
-}
-
-/** The effective matrix: who gets which concrete roles where. */
-export function effectiveGrants(roles: Readonly<Partial<Record<AccessRole, AccessRoleSpec>>>, workloads: AreaWorkloads, namespace: string): EffectiveGrant[] {
-  const out: EffectiveGrant[] = [];
-  for (const role of ACCESS_ROLES) {
-    const spec = roles[role];
-    if (!spec) continue;
-    for (const member of spec.members) {
-      for (const area of ACCESS_AREAS) {
-        const level = spec.grants[area];
-        if (level === "none") continue;
-        const kubernetes: string[] = [];
-        if (area === "legacy" || area === "frontend" || area === "backend") {
-          kubernetes.push(`${READ_VERBS.join("/")} in ${namespace}`);
-          if (level === "read-write") kubernetes.push(`${WRITE_VERBS.join("/")} on ${workloads[area].join(", ")}`);
-        }
-        out.push({ role, member, area, level, iam: IAM_ROLES[area][level], kubernetes });
-      }
-      if (role === "system-admin") out.push({ role, member, area: "monitoring", level: spec.grants.monitoring, iam: [], kubernetes: ["cluster-admin (System Admin only)"] });
-    }
-  }
-  return out;
-}
+/** The role that may hold `cluster-admin`, and only when its row is read-write everywhere. */
+export const CLUSTER_ADMIN_ROLE: AccessRole = "system-admin";

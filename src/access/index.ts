@@ -1,3 +1,4 @@
 export * from "./access-matrix";
 export * from "./config-schema";
 export * from "./grants";
+export * from "./plan";
