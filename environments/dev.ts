@@ -17,13 +17,16 @@ export const dev = defineEnvironment({
   platform: {
     name: "tandem",
     ports: { strategy: "offset", avoid: [9090] },
-    // Seed 000's plan, pinned: legacy web + 100 for the web family, 8200 for coordination.
+    // Seed 000's plan, pinned: legacy web + 100 for the web family, 8200 for coordination, stores at legacy + 1.
     services: {
       web: { image: "ghcr.io/example/hedgehog-platform-web:1.0.0", category: "frontend", containerPort: 8080, port: 8100, entry: true, routePath: "/platform/" },
       "api-gateway": { image: "ghcr.io/example/hedgehog-api-gateway:1.0.0", category: "backend", containerPort: 8080, port: 8101, routePath: "/api/v2/", bridgeToLegacy: true },
       graphql: { image: "ghcr.io/example/hedgehog-graphql:1.0.0", category: "backend", containerPort: 8080, port: 8102 },
       websocket: { image: "ghcr.io/example/hedgehog-websocket:1.0.0", category: "backend", containerPort: 8080, port: 8103, routePath: "/ws/" },
       coordinator: { image: "ghcr.io/example/ruv-swarm:0.9.2", category: "integration", containerPort: 8080, port: 8200, memoryMb: 1024 },
+      // Metrics on 9191 (9090, Prometheus' default, is on the avoid list); the new Redis at legacy 6379 + 1, scratch data in a tmpfs.
+      prometheus: { image: "prom/prometheus:v2.53.2", category: "monitoring", containerPort: 9090, port: 9191, healthPath: "/-/healthy", runAsUser: 65534, writablePaths: ["/prometheus"] },
+      "redis-new": { image: "redis:7.2.5-alpine", category: "cache", containerPort: 6379, port: 6380, healthCommand: ["redis-cli", "ping"], runAsUser: 999, writablePaths: ["/data"], memoryMb: 256 },
     },
     router: { domain: "hedgehog.local", phase: "path", port: 8180 },
   },

@@ -12,6 +12,8 @@ export const production = defineEnvironment({
     baseUrl: "https://app.example.com",
     healthPath: "/health",
     reservedPorts: { web: 8000, postgres: 5432, redis: 6379 },
+    // The legacy origin: app.example.com moves to the router from the path phase on, so the router must not reach legacy by it.
+    upstream: "legacy-origin.example.com:443",
   },
   platform: {
     name: "tandem",

@@ -1,8 +1,13 @@
 import { z } from "zod";
 import { PORT_CATEGORIES } from "../ports/plan";
-import { MIGRATION_PHASES } from "./router-config";
+import { healthPathProblem, MIGRATION_PHASES, routePathProblem } from "./router-config";
 
 const port = z.number().int().min(1024, "must be >= 1024 (no privileged ports)").max(65535, "must be <= 65535");
+const urlPath = (problem: (p: string) => string | undefined) =>
+  z.string().superRefine((p, ctx) => {
+    const message = problem(p);
+    if (message) ctx.addIssue({ code: "custom", message });
+  });
 
 /** The `platform` section of an environment: the new platform's services, ports and migration router. */
 export const platformSchema = z
@@ -27,13 +32,19 @@ export const platformSchema = z
             containerPort: z.number().int().min(1).max(65535, "must be 1-65535"),
             port: port.optional(),
             env: z.record(z.string().regex(/^[A-Z_][A-Z0-9_]*$/, "env names must be upper-case"), z.string()).default({}),
-            healthPath: z.string().startsWith("/", "must start with '/'").default("/health"),
+            healthPath: urlPath(healthPathProblem).default("/health"),
+            /** Exec health check for services that do not speak HTTP, e.g. ["redis-cli", "ping"]. */
+            healthCommand: z.array(z.string().min(1, "must not be empty")).min(1, "give the command and its arguments").optional(),
+            /** Paths the process writes to (tmpfs / emptyDir), so the root filesystem stays read-only. */
+            writablePaths: z.array(z.string().regex(/^\/[A-Za-z0-9._/-]+$/, "must be an absolute path").refine((p) => !p.split("/").includes(".."), "must not contain '..'")).default([]),
+            /** UID the image runs as; never 0. */
+            runAsUser: z.number().int().min(1, "must be >= 1 (never root)").optional(),
             cpuMillis: z.number().int().min(50, "must be >= 50").max(16000).default(500),
             memoryMb: z.number().int().min(32, "must be >= 32").max(65536).default(512),
             replicas: z.number().int().min(1, "must be >= 1").max(100).default(2),
             bridgeToLegacy: z.boolean().default(false),
             public: z.boolean().default(false),
-            routePath: z.string().regex(/^\/\S*\/$/, "must start and end with '/'").optional(),
+            routePath: urlPath(routePathProblem).optional(),
             entry: z.boolean().default(false),
           })
           .strict(),
@@ -44,6 +55,13 @@ export const platformSchema = z
           ctx.addIssue({ code: "custom", message: `exactly one service must set entry: true (found ${entries.length === 0 ? "none" : entries.map(([n]) => n).join(", ")})` });
         }
         if ("router" in services) ctx.addIssue({ code: "custom", path: ["router"], message: '"router" is the migration router\'s name' });
+        const owners = new Map<string, string>();
+        for (const [name, s] of Object.entries(services)) {
+          if (s.routePath === undefined) continue;
+          const other = owners.get(s.routePath);
+          if (other) ctx.addIssue({ code: "custom", path: [name, "routePath"], message: `"${s.routePath}" is also ${other}'s routePath; a path goes to one service` });
+          owners.set(s.routePath, name);
+        }
       }),
     router: z
       .object({

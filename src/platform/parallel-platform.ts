@@ -1,10 +1,11 @@
 import { createHash } from "node:crypto";
+import { Annotations } from "cdktf";
 import { Construct } from "constructs";
-import { formatPortPlan, PortCategory, PortConflictError, planPorts, PortPlan, PortStrategy } from "../ports";
+import { formatPortPlan, PORT_CATEGORIES, PortCategory, PortConflictError, planPorts, portOf, PortPlan, PortStrategy } from "../ports";
 import { platformPortRequests, ROUTER_SERVICE as ROUTER } from "./port-requests";
 import { DockerTarget } from "./private/docker-target";
 import { KubernetesTarget } from "./private/kubernetes-target";
-import { MigrationPhase, NewRoute, renderRouterConfig } from "./router-config";
+import { healthPathProblem, MIGRATION_PHASES, MigrationPhase, NewRoute, renderRouterConfig, routePathProblem } from "./router-config";
 import { ROUTER_CONTAINER_PORT } from "./router-defaults";
 
 /** The system being replaced. Tandem never declares, changes or removes its resources. */
@@ -19,8 +20,10 @@ export interface LegacySystem {
   /** Docker network its containers are on (Docker target): joined by name, never managed. */
   readonly dockerNetwork?: string;
   /**
-   * `host:port` at which the router reaches it.
-   * @default - host and port of `baseUrl` (on Docker, a container name on `dockerNetwork`)
+   * `host:port` of the legacy origin: where the router and the bridge services reach it. On Docker, the legacy
+   * container's name on `dockerNetwork` (inside a container `localhost` is the container itself). In the cloud,
+   * a name that keeps pointing at legacy when the public name (`baseUrl`) moves to the router.
+   * @default - host and port of `baseUrl`
    */
   readonly upstream?: string;
 }
@@ -36,8 +39,20 @@ export interface PlatformService {
   readonly port?: number;
   /** @default {} */
   readonly env?: Record<string, string>;
-  /** @default "/health" */
+  /** HTTP health path, probed on `containerPort`. @default "/health" */
   readonly healthPath?: string;
+  /**
+   * A command that exits 0 when healthy, for services that do not speak HTTP (`["redis-cli", "ping"]`).
+   * Replaces the HTTP check (Docker health check; Kubernetes exec probes).
+   * @default - an HTTP GET of `healthPath`
+   */
+  readonly healthCommand?: readonly string[];
+  /**
+   * Absolute paths the process must write to, e.g. `/data`: a tmpfs on Docker and an emptyDir on Kubernetes, so
+   * the root filesystem stays read-only. Scratch space only: it does not survive a restart.
+   * @default - only /tmp
+   */
+  readonly writablePaths?: readonly string[];
   /** CPU limit in millicores. @default 500 */
   readonly cpuMillis?: number;
   /** Memory limit in MiB. @default 512 */
@@ -58,7 +73,7 @@ export interface PlatformService {
 
 /** The migration router. */
 export interface RouterSpec {
-  /** Base domain (`new.<domain>` in the `subdomain` phase). */
+  /** Base domain: `new.<domain>` is the new platform in every phase. */
   readonly domain: string;
   readonly phase: MigrationPhase;
   /** Share of clients on the new platform in the `weighted` phase. @default 0 */
@@ -69,6 +84,8 @@ export interface RouterSpec {
   readonly image?: string;
   /** Kubernetes replicas. @default 2 */
   readonly replicas?: number;
+  /** UID the router image runs as (non-root). @default 101 (nginx in the unprivileged image) */
+  readonly runAsUser?: number;
 }
 
 /** Where the new platform runs. */
@@ -128,13 +145,14 @@ export class ParallelPlatform extends Construct {
       if (e instanceof PortConflictError) throw new Error(`${this.node.path}: ${e.message}`);
       throw e;
     }
-    const port = (service: string) => this.portPlan.assignments.find((a) => a.service === service)!.port;
+    const port = (service: string) => portOf(this.portPlan, service);
     this.routerPort = port(ROUTER);
 
     const entry = Object.entries(props.services).find(([, s]) => s.entry)!;
     const k8s = props.target.kind === "kubernetes" ? props.target : undefined;
     const upstream = (name: string) => (k8s ? `${props.name}-${name}.${k8s.namespace}.svc.cluster.local:${port(name)}` : `${props.name}-${name}:${props.services[name].containerPort}`);
-    const legacyUpstream = props.legacy.upstream ?? hostPort(props.legacy.baseUrl);
+    const legacy = legacyEndpoint(props.legacy);
+    this.checkLegacyOrigin(props, legacy);
     const routes: NewRoute[] = Object.entries(props.services)
       .filter(([, s]) => s.routePath)
       .map(([name, s]) => ({ path: s.routePath!, upstream: upstream(name) }));
@@ -142,10 +160,11 @@ export class ParallelPlatform extends Construct {
       phase: props.router.phase,
       domain: props.router.domain,
       weightPercent: props.router.weightPercent,
-      legacyUpstream: k8s ? `legacy.${k8s.namespace}.svc.cluster.local:${hostPort(props.legacy.baseUrl).split(":")[1]}` : legacyUpstream,
+      // In the cluster the router reaches legacy through the `legacy` Service (ExternalName or EndpointSlice).
+      legacyUpstream: k8s ? `legacy.${k8s.namespace}.svc.cluster.local:${legacy.port}` : `${legacy.host}:${legacy.port}`,
       newUpstream: upstream(entry[0]),
-      legacyTls: new URL(props.legacy.baseUrl).protocol === "https:",
-      legacyServerName: new URL(props.legacy.baseUrl).hostname,
+      legacyTls: legacy.tls,
+      legacyServerName: legacy.serverName,
       legacyHealthPath: props.legacy.healthPath ?? "/health",
       newHealthPath: entry[1].healthPath ?? "/health",
       routes,
@@ -153,7 +172,7 @@ export class ParallelPlatform extends Construct {
     });
     this.routerConfigHash = createHash("sha256").update(this.routerConfig).digest("hex");
 
-    const common = { props, port, routerConfig: this.routerConfig, routerConfigHash: this.routerConfigHash, routerPort: this.routerPort };
+    const common = { props, port, legacy, routerConfig: this.routerConfig, routerConfigHash: this.routerConfigHash, routerPort: this.routerPort };
     if (k8s) {
       this.namespace = k8s.namespace;
       this.target = new KubernetesTarget(this, "k8s", { ...common, namespace: k8s.namespace, egressCidrs: k8s.egressCidrs ?? [], legacyCidrs: k8s.legacyCidrs ?? ["0.0.0.0/0"] });
@@ -186,25 +205,97 @@ export class ParallelPlatform extends Construct {
 
   private validate(props: ParallelPlatformProps): void {
     const where = this.node.path;
+    const fail = (message: string): never => {
+      throw new Error(`${where}: ${message}`);
+    };
+    if (!/^[a-z]([-a-z0-9]{0,20}[a-z0-9])?$/.test(props.name)) fail(`name is "${props.name}"; use a short lower-case DNS label (it prefixes container, network and workload names).`);
     const entries = Object.entries(props.services);
-    if (entries.length === 0) throw new Error(`${where}: services is empty; the new platform needs at least one service.`);
+    if (entries.length === 0) fail("services is empty; the new platform needs at least one service.");
     const entryNames = entries.filter(([, s]) => s.entry).map(([n]) => n);
-    if (entryNames.length !== 1) throw new Error(`${where}: exactly one service must set entry: true (found ${entryNames.length ? entryNames.join(", ") : "none"}); it receives "/" and new.<domain>.`);
-    if (ROUTER in props.services) throw new Error(`${where}: services.router: "router" is the migration router's name; rename the service.`);
+    if (entryNames.length !== 1) fail(`exactly one service must set entry: true (found ${entryNames.length ? entryNames.join(", ") : "none"}); it receives "/" and new.<domain>.`);
+    if (ROUTER in props.services) fail(`services.router: "router" is the migration router's name; rename the service.`);
+    const routeOwner = new Map<string, string>();
     for (const [name, s] of entries) {
-      if (!/^[a-z]([-a-z0-9]{0,40}[a-z0-9])?$/.test(name)) throw new Error(`${where}: services.${name}: names must be lower-case DNS labels (a-z, 0-9, '-').`);
-      if (!/[:@]/.test(s.image) || /:latest$/.test(s.image)) throw new Error(`${where}: services.${name}.image is "${s.image}"; pin a tag or digest (not :latest) so deploys are repeatable.`);
-      if (s.containerPort < 1 || s.containerPort > 65535) throw new Error(`${where}: services.${name}.containerPort is ${s.containerPort}; use 1-65535.`);
-      if (s.replicas !== undefined && s.replicas < 1) throw new Error(`${where}: services.${name}.replicas is ${s.replicas}; use 1 or more.`);
-      if (s.routePath !== undefined && !/^\/[^\s]*\/$/.test(s.routePath)) throw new Error(`${where}: services.${name}.routePath is "${s.routePath}"; it must start and end with "/".`);
-      if (s.runAsUser !== undefined && s.runAsUser < 1) throw new Error(`${where}: services.${name}.runAsUser is ${s.runAsUser}; workloads never run as root.`);
+      const at = `services.${name}`;
+      if (!/^[a-z]([-a-z0-9]{0,40}[a-z0-9])?$/.test(name)) fail(`${at}: names must be lower-case DNS labels (a-z, 0-9, '-').`);
+      if (!(PORT_CATEGORIES as readonly string[]).includes(s.category)) fail(`${at}.category is "${s.category}"; use one of ${PORT_CATEGORIES.join(", ")}.`);
+      if (!/^[^\s]+[:@][^\s]+$/.test(s.image) || /:latest$/.test(s.image)) fail(`${at}.image is "${s.image}"; pin a tag or digest (not :latest) so deploys are repeatable.`);
+      if (!Number.isInteger(s.containerPort) || s.containerPort < 1 || s.containerPort > 65535) fail(`${at}.containerPort is ${s.containerPort}; use 1-65535.`);
+      if (s.replicas !== undefined && (!Number.isInteger(s.replicas) || s.replicas < 1)) fail(`${at}.replicas is ${s.replicas}; use a whole number, 1 or more.`);
+      if (s.cpuMillis !== undefined && !(s.cpuMillis >= 10)) fail(`${at}.cpuMillis is ${s.cpuMillis}; use 10 or more millicores.`);
+      if (s.memoryMb !== undefined && !(Number.isInteger(s.memoryMb) && s.memoryMb >= 16)) fail(`${at}.memoryMb is ${s.memoryMb}; use a whole number of MiB, 16 or more.`);
+      if (s.runAsUser !== undefined && !(Number.isInteger(s.runAsUser) && s.runAsUser >= 1)) fail(`${at}.runAsUser is ${s.runAsUser}; workloads never run as root (use a UID of 1 or more).`);
+      const healthProblem = s.healthPath === undefined ? undefined : healthPathProblem(s.healthPath);
+      if (healthProblem) fail(`${at}.healthPath is "${s.healthPath}"; it ${healthProblem}.`);
+      if (s.healthCommand !== undefined && (s.healthCommand.length === 0 || s.healthCommand.some((c) => c.length === 0))) fail(`${at}.healthCommand is empty; give the command and its arguments, e.g. ["redis-cli", "ping"].`);
+      for (const path of s.writablePaths ?? []) {
+        if (!/^\/[A-Za-z0-9._\/-]+$/.test(path) || path.split("/").includes("..") || path === "/") fail(`${at}.writablePaths has "${path}"; use absolute paths below / without "..".`);
+      }
+      if (s.routePath !== undefined) {
+        const problem = routePathProblem(s.routePath);
+        if (problem) fail(`${at}.routePath is "${s.routePath}"; it ${problem}.`);
+        const other = routeOwner.get(s.routePath);
+        if (other) fail(`${at}.routePath "${s.routePath}" is also services.${other}.routePath; a path goes to one service.`);
+        routeOwner.set(s.routePath, name);
+      }
     }
+    if (!(MIGRATION_PHASES as readonly string[]).includes(props.router.phase)) fail(`router.phase is "${props.router.phase}"; use one of ${MIGRATION_PHASES.join(", ")}.`);
     const w = props.router.weightPercent ?? 0;
-    if (w < 0 || w > 100) throw new Error(`${where}: router.weightPercent is ${w}; use 0-100.`);
+    if (!(w >= 0 && w <= 100)) fail(`router.weightPercent is ${w}; use 0-100.`);
+    const legacyHealth = props.legacy.healthPath === undefined ? undefined : healthPathProblem(props.legacy.healthPath);
+    if (legacyHealth) fail(`legacy.healthPath is "${props.legacy.healthPath}"; it ${legacyHealth}.`);
+    let base: URL | undefined;
+    try {
+      base = new URL(props.legacy.baseUrl);
+    } catch {
+      base = undefined;
+    }
+    if (!base || (base.protocol !== "http:" && base.protocol !== "https:")) fail(`legacy.baseUrl is "${props.legacy.baseUrl}"; use an http(s) URL such as http://localhost:8000.`);
+    if (props.legacy.upstream !== undefined && !/^[A-Za-z0-9.-]+:\d{1,5}$/.test(props.legacy.upstream)) fail(`legacy.upstream is "${props.legacy.upstream}"; use host:port.`);
     if (props.target.kind === "docker" && entries.some(([, s]) => s.bridgeToLegacy) && !props.legacy.dockerNetwork) {
-      throw new Error(`${where}: a service sets bridgeToLegacy but legacy.dockerNetwork is not set; name the legacy Docker network to join.`);
+      fail("a service sets bridgeToLegacy but legacy.dockerNetwork is not set; name the legacy Docker network to join.");
     }
   }
+
+  /** The router must never reach "legacy" through a name that points at the router itself. */
+  private checkLegacyOrigin(props: ParallelPlatformProps, legacy: LegacyEndpoint): void {
+    const host = legacy.host.toLowerCase();
+    const domain = props.router.domain.toLowerCase();
+    if (host === `new.${domain}`) {
+      throw new Error(`${this.node.path}: legacy is reached at ${host}, the new platform's own name; set legacy.upstream to the legacy origin.`);
+    }
+    if (props.target.kind === "docker" && ["localhost", "127.0.0.1", "::1", "[::1]", "0.0.0.0"].includes(host)) {
+      throw new Error(
+        `${this.node.path}: legacy is reached at ${legacy.host}:${legacy.port}, but inside a container that is the container itself; set legacy.upstream to the legacy container's <name>:<port> on legacy.dockerNetwork (e.g. "netbox-docker-netbox-1:8000").`,
+      );
+    }
+    if (props.legacy.upstream === undefined && (host === domain || host.endsWith(`.${domain}`))) {
+      Annotations.of(this).addWarning(
+        `legacy is reached at ${host} (from legacy.baseUrl), a name in the router's domain ${domain}. Once that name's DNS points at the router (the path phase on), the router would proxy to itself; set legacy.upstream to the legacy origin.`,
+      );
+    }
+  }
+}
+
+/** Where the router and the bridge services reach legacy, derived from `upstream` and `baseUrl`. */
+export interface LegacyEndpoint {
+  readonly host: string;
+  readonly port: number;
+  /** Legacy speaks TLS (its base URL is https). */
+  readonly tls: boolean;
+  /** The name on legacy's certificate (SNI): the host of `baseUrl`. */
+  readonly serverName: string;
+  /** The URL bridge services call legacy at, before any target-specific aliasing. */
+  readonly url: string;
+}
+
+/** Legacy's origin: `upstream` when set, else the host and port of `baseUrl`. */
+export function legacyEndpoint(legacy: LegacySystem): LegacyEndpoint {
+  const base = new URL(legacy.baseUrl);
+  const tls = base.protocol === "https:";
+  const [host, portText] = (legacy.upstream ?? hostPort(legacy.baseUrl)).split(/:(?=\d+$)/);
+  const port = Number(portText);
+  return { host, port, tls, serverName: base.hostname, url: `${tls ? "https" : "http"}://${host}:${port}` };
 }
 
 /** `host:port` of a URL, with the scheme's default port. */

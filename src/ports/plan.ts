@@ -2,14 +2,17 @@
  * The port plan: which port each new-platform service gets, such that no legacy port is ever touched.
  * Pure logic, no cdktf.
  *
- * Allocation rule (deterministic and stable):
- * - A pinned service gets its pin, after checks.
- * - An unpinned service gets `range.start + (fnv1a(name) mod range size)`, skipping forward (within its
- *   range, wrapping) only past ports that are reserved by legacy, on the avoid list or pinned by config.
- *   Those three sets are fixed inputs, so a service's port depends only on its own name and category and
- *   on them: adding, removing or reordering *other unpinned* services never moves it.
- * - If two services land on the same port, nothing is moved silently: the plan fails naming both and
- *   suggests pinning one of them to a free port.
+ * Allocation rule (deterministic and stable, no state file):
+ * - A pinned service gets its pin, after checks (legacy, avoid list, 1024-65535, its block under `blocks`).
+ * - An unpinned service gets `range.start + (fnv1a(name) mod range size)`, stepping forward (within its range,
+ *   wrapping) only past ports that are reserved by legacy or on the avoid list. Those two sets belong to the
+ *   environment, not to any service, so a service's port is a function of its own name and category, the
+ *   strategy, the legacy ports and the avoid list, and of nothing else.
+ * - Hence adding, removing, reordering or re-pinning *other* services never moves a service. When two services
+ *   claim one port (two pins, a pin on another's derived port, or two names hashing to the same slot) nothing
+ *   is moved to make room, because whichever moved would then depend on the other: the plan fails naming both
+ *   and lists free ports to pin one of them to.
+ * - A range with more claimants than usable ports fails as "full", naming every claimant.
  */
 
 /** Service categories (seed 001's blocks). */
@@ -39,9 +42,11 @@ export const BLOCKS: Record<PortCategory, PortRange> = {
 };
 
 /**
- * Seed 000: the web family sits at legacy web + 100 (8100-8199), stores at legacy + 1 (PostgreSQL 5433-5439,
- * Redis 6380-6389), and the other families in their own hundreds (8200, 8300, 8400), dev tools at 3100,
- * monitoring at 9191 (clear of Prometheus' 9090).
+ * Seed 000's families around NetBox's ports (web 8000, PostgreSQL 5432, Redis 6379): the web family at legacy
+ * web + 100 (8100-8199), stores at legacy + 1 (PostgreSQL 5433-5439, Redis 6380-6389), the other families in
+ * their own hundreds (8200, 8300), dev tools at 3100 (Vite 3000 + 100), monitoring at 9191 (clear of 9090).
+ * Under `offset` these are where *derived* ports come from; a pin may sit outside them (seed 000 pins
+ * Grafana to 3200), but never on a legacy or avoided port.
  */
 export const OFFSET_FAMILIES: Record<PortCategory, PortRange> = {
   public: { start: 8100, end: 8199 },
@@ -58,7 +63,7 @@ export const OFFSET_FAMILIES: Record<PortCategory, PortRange> = {
 /** One service asking for a port. */
 export interface PortRequest {
   readonly category: PortCategory;
-  /** A fixed port; it must still pass every rule (legacy, avoid list, range, block). */
+  /** A fixed port; it must still pass every rule (legacy, avoid list, range, block). @default - derived from the name */
   readonly port?: number;
 }
 
@@ -76,7 +81,9 @@ export interface PortAssignment {
   readonly service: string;
   readonly category: PortCategory;
   readonly port: number;
-  /** Why this port: pinned, or derived from the name within a range. */
+  /** Pinned, or derived from the name within a range. */
+  readonly pinned: boolean;
+  /** Why this port, for people reading the plan. */
   readonly why: string;
 }
 
@@ -89,6 +96,7 @@ export interface PortPlan {
 /** One rule broken, naming every claimant. */
 export interface PortConflict {
   readonly port: number;
+  /** `service "<name>"`, `legacy <use>` or `the avoid list`; the service to change comes first. */
   readonly claimants: readonly string[];
   readonly rule: string;
 }
@@ -96,9 +104,14 @@ export interface PortConflict {
 /** Thrown by {@link planPorts}; lists every conflict. */
 export class PortConflictError extends Error {
   constructor(readonly conflicts: readonly PortConflict[]) {
-    super(`Port plan conflicts:\n${conflicts.map((c) => `  - port ${c.port}: ${c.claimants.join(" and ")}: ${c.rule}`).join("\n")}`);
+    super(`Port plan conflicts:\n${conflicts.map((c) => `  - ${describeConflict(c)}`).join("\n")}`);
     this.name = "PortConflictError";
   }
+}
+
+/** `port 8000: service "web" and legacy web: reserved by the legacy system`. */
+export function describeConflict(c: PortConflict): string {
+  return `port ${c.port}: ${c.claimants.join(" and ")}: ${c.rule}`;
 }
 
 /** The range a category allocates from under a strategy. */
@@ -116,74 +129,132 @@ export function fnv1a(text: string): number {
   return hash >>> 0;
 }
 
+interface Claim {
+  readonly service: string;
+  readonly category: PortCategory;
+  readonly port: number;
+  readonly pinned: boolean;
+  readonly range: PortRange;
+  readonly skipped: readonly number[];
+}
+
+const byName = ([a]: [string, unknown], [b]: [string, unknown]) => (a < b ? -1 : a > b ? 1 : 0);
+const label = (service: string) => `service "${service}"`;
+const rangeText = (r: PortRange) => `${r.start}-${r.end}`;
+
 /**
- * Allocates a port to every service.
+ * Allocates a port to every service (see the rule at the top of this file).
  * @throws PortConflictError listing every conflict, each naming its claimants and the rule.
  */
 export function planPorts(input: PortPlanInput): PortPlan {
+  if (input.strategy !== "offset" && input.strategy !== "blocks") throw new Error(`port strategy is "${String(input.strategy)}"; use "offset" or "blocks".`);
   const conflicts: PortConflict[] = [];
   const avoid = new Set(input.avoid ?? []);
   const legacyByPort = new Map<number, string>();
-  for (const [name, port] of Object.entries(input.reserved)) legacyByPort.set(port, `legacy ${name}`);
+  for (const [use, port] of Object.entries(input.reserved).sort(byName)) if (!legacyByPort.has(port)) legacyByPort.set(port, `legacy ${use}`);
+  // Ports no service may take, whatever the other services are: the only ports a derived port steps past.
+  const fixed = (port: number) => legacyByPort.has(port) || avoid.has(port);
 
-  const pinned = new Map<number, string>();
-  for (const [service, req] of Object.entries(input.services)) {
-    if (req.port === undefined) continue;
-    const claimant = `service "${service}"`;
-    const port = req.port;
-    if (!Number.isInteger(port) || port < 1024 || port > 65535) {
-      conflicts.push({ port, claimants: [claimant], rule: port > 65535 ? "above 65535, not a TCP port" : "below 1024 (privileged) or not a whole number" });
-      continue;
-    }
-    if (legacyByPort.has(port)) conflicts.push({ port, claimants: [claimant, legacyByPort.get(port)!], rule: "reserved by the legacy system" });
-    if (avoid.has(port)) conflicts.push({ port, claimants: [claimant, "the avoid list"], rule: "on the avoid list" });
-    const block = BLOCKS[req.category];
-    if (input.strategy === "blocks" && (port < block.start || port > block.end)) {
-      conflicts.push({ port, claimants: [claimant], rule: `outside the ${req.category} block ${block.start}-${block.end}` });
-    }
-    if (pinned.has(port)) conflicts.push({ port, claimants: [pinned.get(port)!, claimant], rule: "claimed twice" });
-    else pinned.set(port, claimant);
-  }
-
-  const assignments: PortAssignment[] = [];
-  const taken = new Map<number, string>(pinned);
-  const blocked = (port: number) => legacyByPort.has(port) || avoid.has(port) || pinned.has(port);
-  for (const [service, req] of Object.entries(input.services).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))) {
-    if (req.port !== undefined) {
-      assignments.push({ service, category: req.category, port: req.port, why: "pinned in config" });
+  const claims: Claim[] = [];
+  for (const [service, req] of Object.entries(input.services).sort(byName)) {
+    const claimant = label(service);
+    if (!(PORT_CATEGORIES as readonly string[]).includes(req.category)) {
+      conflicts.push({ port: req.port ?? 0, claimants: [claimant], rule: `unknown category "${String(req.category)}" (use one of ${PORT_CATEGORIES.join(", ")})` });
       continue;
     }
     const range = rangeFor(input.strategy, req.category);
+    if (req.port !== undefined) {
+      const port = req.port;
+      if (!Number.isInteger(port) || port < 1024 || port > 65535) {
+        conflicts.push({ port, claimants: [claimant], rule: port > 65535 ? "above 65535, not a TCP port" : "below 1024 (privileged) or not a whole number" });
+        continue;
+      }
+      let ok = true;
+      if (legacyByPort.has(port)) {
+        conflicts.push({ port, claimants: [claimant, legacyByPort.get(port)!], rule: "reserved by the legacy system" });
+        ok = false;
+      }
+      if (avoid.has(port)) {
+        conflicts.push({ port, claimants: [claimant, "the avoid list"], rule: "on the avoid list" });
+        ok = false;
+      }
+      if (input.strategy === "blocks" && (port < range.start || port > range.end)) {
+        conflicts.push({ port, claimants: [claimant], rule: `outside the ${req.category} block ${rangeText(range)}` });
+        ok = false;
+      }
+      if (ok) claims.push({ service, category: req.category, port, pinned: true, range, skipped: [] });
+      continue;
+    }
     const size = range.end - range.start + 1;
     const first = fnv1a(service) % size;
+    const skipped: number[] = [];
     let port: number | undefined;
-    for (let i = 0; i < size; i++) {
+    for (let i = 0; i < size && port === undefined; i++) {
       const candidate = range.start + ((first + i) % size);
-      if (!blocked(candidate)) {
-        port = candidate;
-        break;
-      }
+      if (fixed(candidate)) skipped.push(candidate);
+      else port = candidate;
     }
-    const claimant = `service "${service}"`;
     if (port === undefined) {
-      conflicts.push({ port: range.start, claimants: [claimant], rule: `the ${req.category} range ${range.start}-${range.end} is full` });
+      conflicts.push({ port: range.start, claimants: [claimant], rule: `the ${req.category} range ${rangeText(range)} is full: every port in it is reserved by legacy or on the avoid list` });
       continue;
     }
-    if (taken.has(port)) {
-      const free = freePorts(range, (p) => blocked(p) || taken.has(p), 3);
-      conflicts.push({
-        port,
-        claimants: [taken.get(port)!, claimant],
-        rule: `both derive this port; pin one of them${free.length > 0 ? ` (free in ${range.start}-${range.end}: ${free.join(", ")})` : ""}`,
-      });
-      continue;
-    }
-    taken.set(port, claimant);
-    assignments.push({ service, category: req.category, port, why: `derived from the name in the ${req.category} range ${range.start}-${range.end}` });
+    claims.push({ service, category: req.category, port, pinned: false, range, skipped });
   }
+
+  // A range with more claimants than usable ports: say so once, instead of one collision per pair.
+  const fullRanges = new Set<string>();
+  for (const range of uniqueRanges(claims)) {
+    const inRange = claims.filter((c) => c.port >= range.start && c.port <= range.end);
+    let usable = 0;
+    for (let p = range.start; p <= range.end; p++) if (!fixed(p)) usable++;
+    if (inRange.length > usable) {
+      fullRanges.add(rangeText(range));
+      conflicts.push({ port: range.start, claimants: inRange.map((c) => label(c.service)), rule: `the range ${rangeText(range)} is full: ${inRange.length} services for ${usable} usable ports` });
+    }
+  }
+
+  const byPort = new Map<number, Claim[]>();
+  for (const c of claims) byPort.set(c.port, [...(byPort.get(c.port) ?? []), c]);
+  const taken = (p: number) => fixed(p) || byPort.has(p);
+  for (const [port, group] of byPort) {
+    if (group.length < 2 || fullRanges.has(rangeText(group[0].range))) continue;
+    const pins = group.filter((c) => c.pinned);
+    const derived = group.filter((c) => !c.pinned);
+    // The service to change comes first: a derived one (pin it elsewhere), else the later pin.
+    const ordered = [...derived, ...pins];
+    const free = freePorts(derived[0]?.range ?? pins[pins.length - 1].range, taken, 3);
+    const hint = free.length > 0 ? ` (free: ${free.join(", ")})` : "";
+    let rule: string;
+    if (derived.length === 0) rule = `claimed twice; pin one of them to another port${hint}`;
+    else if (pins.length === 0) rule = `both derive this port from their names; pin one of them${hint}`;
+    else rule = `${derived.map((c) => label(c.service)).join(", ")} derives this port from its name and ${pins.map((c) => label(c.service)).join(", ")} pins it; pin the derived one elsewhere${hint} or change the pin`;
+    conflicts.push({ port, claimants: (derived.length === 0 ? pins : ordered).map((c) => label(c.service)), rule });
+  }
+
   if (conflicts.length > 0) throw new PortConflictError(conflicts);
-  assignments.sort((a, b) => a.port - b.port);
+  const assignments: PortAssignment[] = claims.map((c) => ({ service: c.service, category: c.category, port: c.port, pinned: c.pinned, why: why(c, input.strategy, legacyByPort) }));
+  assignments.sort((a, b) => a.port - b.port || (a.service < b.service ? -1 : 1));
   return { strategy: input.strategy, assignments };
+}
+
+/** The port a service got. @throws when the plan has no such service */
+export function portOf(plan: PortPlan, service: string): number {
+  const a = plan.assignments.find((x) => x.service === service);
+  if (!a) throw new Error(`the port plan has no service "${service}" (it has ${plan.assignments.map((x) => x.service).join(", ")})`);
+  return a.port;
+}
+
+function why(c: Claim, strategy: PortStrategy, legacy: Map<number, string>): string {
+  const where = `${c.category} ${strategy === "blocks" ? "block" : "range"} ${rangeText(c.range)}`;
+  if (c.pinned) return c.port >= c.range.start && c.port <= c.range.end ? `pinned in config, in the ${where}` : `pinned in config (outside the ${where})`;
+  const skipped = c.skipped.map((p) => `${p} ${legacy.get(p) ?? "avoided"}`);
+  return `derived from the name in the ${where}${skipped.length > 0 ? `, stepped past ${skipped.join(", ")}` : ""}`;
+}
+
+function uniqueRanges(claims: readonly Claim[]): PortRange[] {
+  const seen = new Map<string, PortRange>();
+  for (const c of claims) seen.set(rangeText(c.range), c.range);
+  return [...seen.values()];
 }
 
 function freePorts(range: PortRange, used: (p: number) => boolean, max: number): number[] {

@@ -8,7 +8,12 @@ import * as http from "node:http";
 import { AddressInfo } from "node:net";
 import * as os from "node:os";
 import * as path from "node:path";
+import { App, TerraformStack } from "cdktf";
+import { environments } from "../../environments";
+import { loadEnvironment } from "../../src/config";
+import { ParallelPlatform } from "../../src/platform";
 import { CLIENT_COOKIE, MigrationPhase, renderRouterConfig, RouterConfigInput } from "../../src/platform/router-config";
+import { platformProps } from "../../stacks/platform-props";
 
 const NGINX = "/usr/sbin/nginx";
 
@@ -75,6 +80,7 @@ function get(port: number, urlPath: string, headers: Record<string, string> = {}
 
 let legacy: Backend;
 let next: Backend;
+let api: Backend;
 let work: string;
 let nginx: ChildProcess | undefined;
 let routerPort: number;
@@ -94,7 +100,7 @@ async function startRouter(phase: MigrationPhase, extra: Partial<RouterConfigInp
       newHealthPath: "/healthz",
       routes: [
         { path: "/platform/", upstream: `127.0.0.1:${next.port}` },
-        { path: "/api/v2/", upstream: `127.0.0.1:${next.port}` },
+        { path: "/api/v2/", upstream: `127.0.0.1:${api.port}` },
         { path: "/ws/", upstream: `127.0.0.1:${next.port}` },
       ],
       listenPort: routerPort,
@@ -134,12 +140,14 @@ beforeAll(async () => {
   work = fs.mkdtempSync(path.join(os.tmpdir(), "tandem-nginx-"));
   legacy = await backend("legacy");
   next = await backend("new");
+  api = await backend("new-api");
 });
 
 afterAll(async () => {
   await stopRouter();
   legacy?.server.close();
   next?.server.close();
+  api?.server.close();
   if (work) fs.rmSync(work, { recursive: true, force: true });
 });
 
@@ -153,53 +161,80 @@ describe("migration router on real nginx", () => {
     }
   });
 
-  test("subdomain: new.<domain> goes to new, everything else to legacy", async () => {
-    await startRouter("subdomain");
-    expect((await get(routerPort, "/x", { host: "new.example.com" })).body.backend).toBe("new");
-    expect((await get(routerPort, "/x", { host: "app.example.com" })).body.backend).toBe("legacy");
-    expect((await get(routerPort, "/v2/x", { host: "app.example.com" })).body.backend).toBe("legacy");
+  test("the configs the environments ship pass nginx -t (host names mapped to 127.0.0.1)", () => {
+    for (const name of Object.keys(environments) as (keyof typeof environments)[]) {
+      const config = loadEnvironment(name, environments[name]);
+      const platform = new ParallelPlatform(new TerraformStack(new App({ outdir: work }), name), "platform", platformProps(config));
+      // nginx -t resolves upstream names; container and cluster names do not resolve here.
+      const text = platform.routerConfig.replace(/server [A-Za-z0-9.-]+:(\d+);/g, "server 127.0.0.1:$1;").replace(/proxy_pass http:\/\/[A-Za-z0-9.-]+:(\d+)\//g, "proxy_pass http://127.0.0.1:$1/").replace(/\/tmp\//g, `${work}/`);
+      const conf = path.join(work, `env-${name}.conf`);
+      fs.writeFileSync(conf, text);
+      const r = spawnSync(NGINX, ["-t", "-q", "-p", work, "-c", conf, "-g", "user root;"], { encoding: "utf8" });
+      expect({ name, status: r.status, stderr: r.stderr }).toEqual({ name, status: 0, stderr: "" });
+    }
   });
 
-  test("path: /v2/, /platform/, /api/v2/ and /ws/ go to new, the rest to legacy; WebSocket upgrades pass", async () => {
+  test("subdomain: new.<domain> is the whole new platform, everything else legacy", async () => {
+    await startRouter("subdomain");
+    expect((await get(routerPort, "/x", { host: "new.example.com" })).body.backend).toBe("new");
+    expect((await get(routerPort, "/api/v2/items", { host: "new.example.com" })).body).toMatchObject({ backend: "new-api", url: "/items" });
+    expect((await get(routerPort, "/x", { host: "app.example.com" })).body.backend).toBe("legacy");
+    expect((await get(routerPort, "/v2/x", { host: "app.example.com" })).body.backend).toBe("legacy");
+    expect((await get(routerPort, "/api/v2/items", { host: "app.example.com" })).body.backend).toBe("legacy");
+  });
+
+  test("path: /v2/, /platform/, /api/v2/ and /ws/ go to new on every host, the rest to legacy; WebSocket upgrades pass", async () => {
     await startRouter("path");
     expect((await get(routerPort, "/v2/orders")).body).toMatchObject({ backend: "new", url: "/v2/orders" });
     expect((await get(routerPort, "/platform/home")).body).toMatchObject({ backend: "new", url: "/home" });
-    expect((await get(routerPort, "/api/v2/items")).body).toMatchObject({ backend: "new", url: "/items" });
+    expect((await get(routerPort, "/api/v2/items")).body).toMatchObject({ backend: "new-api", url: "/items", side: "new" });
     expect((await get(routerPort, "/netbox/dcim")).body.backend).toBe("legacy");
     expect((await get(routerPort, "/")).body.backend).toBe("legacy");
+    expect((await get(routerPort, "/", { host: "new.example.com" })).body.backend).toBe("new");
     expect(await upgrade(routerPort, "/ws/agents")).toMatchObject({ "x-backend": "new", "x-backend-url": "/agents", upgrade: "websocket" });
-    expect((await get(routerPort, "/api/v2/items")).body.side).toBe("new");
   });
 
-  test("weighted 25 %: about a quarter of clients go to new, and each client stays on its side", async () => {
+  test("weighted 25 %: about a quarter of 3,000 clients go to new, each stays on its side, moved paths stay on new", async () => {
     await startRouter("weighted", { weightPercent: 25 });
-    const clients = 2000;
+    const clients = 3000;
     let toNew = 0;
     for (let i = 0; i < clients; i++) {
-      const r = await get(routerPort, "/", { cookie: `${CLIENT_COOKIE}=client-${i}` });
+      const r = await get(routerPort, "/", { "x-client-id": `client-${i}` });
       if (r.body.backend === "new") toNew++;
     }
     const share = toNew / clients;
-    expect(share).toBeGreaterThan(0.21);
-    expect(share).toBeLessThan(0.29);
+    expect(share).toBeGreaterThan(0.22);
+    expect(share).toBeLessThan(0.28);
     for (let i = 0; i < 20; i++) {
       const sides = new Set<string | undefined>();
       for (let j = 0; j < 5; j++) sides.add((await get(routerPort, "/", { cookie: `${CLIENT_COOKIE}=sticky-${i}` })).body.backend);
+      for (let j = 0; j < 5; j++) sides.add((await get(routerPort, `/page-${j}`, { cookie: `${CLIENT_COOKIE}=sticky-${i}` })).body.backend);
       expect(sides.size).toBe(1);
     }
+    // What the path phase moved does not move back for the clients still on legacy.
+    for (let i = 0; i < 50; i++) {
+      expect((await get(routerPort, "/api/v2/items", { "x-client-id": `client-${i}` })).body.backend).toBe("new-api");
+      expect((await get(routerPort, "/v2/x", { "x-client-id": `client-${i}` })).body.backend).toBe("new");
+    }
+    expect((await get(routerPort, "/", { host: "new.example.com", "x-client-id": "client-0" })).body.backend).toBe("new");
   });
 
-  test("weighted: a new client gets a cookie that keeps it on its side", async () => {
+  test("weighted: a new client gets a cookie that keeps it on its side; a client with the cookie gets none", async () => {
     await startRouter("weighted", { weightPercent: 50 });
     const first = await get(routerPort, "/");
     const cookie = String(first.headers["set-cookie"]?.[0] ?? "").split(";")[0];
     expect(cookie).toMatch(new RegExp(`^${CLIENT_COOKIE}=.+`));
-    for (let j = 0; j < 5; j++) expect((await get(routerPort, "/", { cookie })).body.backend).toBe(first.body.backend);
+    for (let j = 0; j < 5; j++) {
+      const r = await get(routerPort, "/", { cookie });
+      expect(r.body.backend).toBe(first.body.backend);
+      expect(r.headers["set-cookie"]).toBeUndefined();
+    }
   });
 
   test("cutover: everything goes to new; legacy still answers its health check", async () => {
     await startRouter("cutover");
     for (const p of ["/", "/v2/x", "/netbox/"]) expect((await get(routerPort, p)).body.backend).toBe("new");
+    expect((await get(routerPort, "/api/v2/items")).body).toMatchObject({ backend: "new-api", url: "/items" });
     expect((await get(routerPort, "/tandem/health/legacy")).body).toMatchObject({ backend: "legacy", url: "/health" });
     expect((await get(routerPort, "/tandem/health/new")).body).toMatchObject({ backend: "new", url: "/healthz" });
   });
@@ -209,5 +244,8 @@ describe("migration router on real nginx", () => {
     expect((await get(routerPort, "/")).body.backend).toBe("new");
     await startRouter("path");
     expect((await get(routerPort, "/")).body.backend).toBe("legacy");
+    expect((await get(routerPort, "/api/v2/items")).body.backend).toBe("new-api");
+    await startRouter("subdomain");
+    expect((await get(routerPort, "/api/v2/items")).body.backend).toBe("legacy");
   });
 });

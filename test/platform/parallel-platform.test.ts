@@ -31,7 +31,7 @@ function dockerSynth(overrides: Partial<ParallelPlatformProps> = {}): TerraformJ
 function k8s(overrides: Partial<ParallelPlatformProps> = {}): { json: TerraformJson; platform: ParallelPlatform } {
   const stack = new TerraformStack(Testing.app(), "staging");
   new KubernetesProvider(stack, "k8s", {});
-  const platform = new ParallelPlatform(stack, "platform", props({ kind: "kubernetes", namespace: "new-platform", egressCidrs: ["10.30.0.0/20"] }, { ports: { strategy: "blocks" }, router: { domain: "example.com", phase: "path" }, services: { web: { image: "example/web:1.0.0", category: "frontend", containerPort: 8080, entry: true }, api: { image: "example/api:1.0.0", category: "backend", containerPort: 9000, bridgeToLegacy: true } }, legacy: { ...legacy, baseUrl: "https://app.example.com" }, ...overrides }));
+  const platform = new ParallelPlatform(stack, "platform", props({ kind: "kubernetes", namespace: "new-platform", egressCidrs: ["10.30.0.0/20"] }, { ports: { strategy: "blocks" }, router: { domain: "example.com", phase: "path" }, services: { web: { image: "example/web:1.0.0", category: "frontend", containerPort: 8080, entry: true }, api: { image: "example/api:1.0.0", category: "backend", containerPort: 9000, bridgeToLegacy: true } }, legacy: { ...legacy, baseUrl: "https://app.example.com", upstream: "legacy-origin.example.com:443" }, ...overrides }));
   return { json: JSON.parse(Testing.synth(stack, true)) as TerraformJson, platform };
 }
 
@@ -65,9 +65,32 @@ describe("ParallelPlatform on Docker", () => {
     expect(containers.map((c) => c.name).filter((n) => n.includes("netbox"))).toEqual([]);
   });
 
-  test("bridge services get LEGACY_URL and the migration flags", () => {
-    const api = (resourcesOf(dockerSynth(), "docker_container") as unknown as Container[]).find((c) => c.name === "tandem-api")!;
-    expect(api.env).toEqual(expect.arrayContaining(["LEGACY_URL=http://localhost:8000", "MIGRATION_MODE=parallel", "MIGRATION_PHASE=path"]));
+  test("bridge services get LEGACY_URL (the legacy container by name, not localhost) and the migration flags", () => {
+    const containers = resourcesOf(dockerSynth(), "docker_container") as unknown as Container[];
+    const api = containers.find((c) => c.name === "tandem-api")!;
+    expect(api.env).toEqual(expect.arrayContaining(["LEGACY_URL=http://netbox:8000", "MIGRATION_MODE=parallel", "MIGRATION_PHASE=path"]));
+    expect(containers.find((c) => c.name === "tandem-web")!.env.some((e) => e.startsWith("LEGACY_URL="))).toBe(false);
+  });
+
+  test("the router reaches legacy by its container name and starts after the services' containers", () => {
+    const json = dockerSynth();
+    const router = (resourcesOf(json, "docker_container") as unknown as (Container & { depends_on: string[]; user: string })[]).find((c) => c.name === "tandem-router")!;
+    expect(router.upload?.[0].content).toContain("upstream tandem_legacy { server netbox:8000; keepalive 16; }");
+    expect(router.user).toBe("101:101");
+    expect(router.depends_on).toEqual(expect.arrayContaining([expect.stringMatching(/^docker_container\.platform_docker_svc-web_/), expect.stringMatching(/^docker_container\.platform_docker_svc-api_/)]));
+  });
+
+  test("a non-HTTP service gets its health command and a tmpfs for each writable path", () => {
+    const json = dockerSynth({
+      services: {
+        web: { image: "example/web:1.0.0", category: "frontend", containerPort: 8080, port: 8100, entry: true },
+        cache: { image: "redis:7.2.5-alpine", category: "cache", containerPort: 6379, port: 6380, healthCommand: ["redis-cli", "ping"], writablePaths: ["/data"], runAsUser: 999 },
+      },
+    });
+    const cache = (resourcesOf(json, "docker_container") as unknown as (Container & { tmpfs: Record<string, string> })[]).find((c) => c.name === "tandem-cache")!;
+    expect(cache.healthcheck.test).toEqual(["CMD", "redis-cli", "ping"]);
+    expect(cache.tmpfs).toEqual({ "/tmp": "rw,noexec,nosuid,size=64m", "/data": "rw,nosuid,size=256m" });
+    expect(cache).toMatchObject({ user: "999:999", read_only: true, ports: [{ internal: 6379, external: 6380, ip: "127.0.0.1" }] });
   });
 
   test("a public service binds all addresses", () => {
@@ -124,7 +147,7 @@ describe("ParallelPlatform on Kubernetes", () => {
     expect(planned.web).toBeGreaterThanOrEqual(30100);
     expect(planned.web).toBeLessThanOrEqual(30199);
     expect(byName["tandem-router"]).toMatchObject({ type: "LoadBalancer", port: [{ port: 80 }] });
-    expect(byName.legacy).toMatchObject({ type: "ExternalName", external_name: "app.example.com" });
+    expect(byName.legacy).toMatchObject({ type: "ExternalName", external_name: "legacy-origin.example.com" });
   });
 
   test("the router's pod template carries the config hash, so a phase change rolls it without downtime", () => {
@@ -136,8 +159,49 @@ describe("ParallelPlatform on Kubernetes", () => {
     expect(router.spec.strategy).toEqual({ type: "RollingUpdate", rolling_update: { max_unavailable: "0", max_surge: "1" } });
   });
 
-  test("the router talks TLS to an https legacy", () => {
-    expect(k8s().platform.routerConfig).toMatch(/proxy_pass https:\/\/tandem_legacy;/);
+  test("the router talks TLS to an https legacy, by its Service, with the legacy name for SNI", () => {
+    const config = k8s().platform.routerConfig;
+    expect(config).toMatch(/proxy_pass https:\/\/tandem_legacy;/);
+    expect(config).toContain("upstream tandem_legacy { server legacy.new-platform.svc.cluster.local:443; keepalive 16; }");
+    expect(config).toContain("proxy_ssl_name app.example.com;");
+  });
+
+  test("legacy.upstream is the origin: the legacy Service points at it, and https bridge services call it by name", () => {
+    const { json } = k8s({ legacy: { ...legacy, baseUrl: "https://app.example.com", upstream: "legacy-origin.example.com:8443" } });
+    const services = resourcesOf(json, "kubernetes_service_v1") as { metadata: { name: string }; spec: { external_name?: string; port: { port: number }[] } }[];
+    expect(services.find((x) => x.metadata.name === "legacy")!.spec).toMatchObject({ external_name: "legacy-origin.example.com", port: [{ port: 8443 }] });
+    const api = (resourcesOf(json, "kubernetes_deployment_v1") as { metadata: { name: string }; spec: { template: { spec: { container: { env: { name: string; value: string }[] }[] } } } }[]).find((d) => d.metadata.name === "tandem-api")!;
+    expect(api.spec.template.spec.container[0].env).toEqual(expect.arrayContaining([{ name: "LEGACY_URL", value: "https://legacy-origin.example.com:8443" }]));
+  });
+
+  test("an http legacy is called through the in-cluster legacy Service", () => {
+    const { json } = k8s({ legacy: { ...legacy, baseUrl: "http://legacy.internal:8000", upstream: undefined } });
+    const api = (resourcesOf(json, "kubernetes_deployment_v1") as { metadata: { name: string }; spec: { template: { spec: { container: { env: { name: string; value: string }[] }[] } } } }[]).find((d) => d.metadata.name === "tandem-api")!;
+    expect(api.spec.template.spec.container[0].env).toEqual(expect.arrayContaining([{ name: "LEGACY_URL", value: "http://legacy.new-platform.svc.cluster.local:8000" }]));
+  });
+
+  test("a legacy IP address gets a selector-less Service and an EndpointSlice (ExternalName takes names only)", () => {
+    const { json } = k8s({ legacy: { ...legacy, baseUrl: "http://10.40.0.5:8000", upstream: undefined } });
+    const svc = (resourcesOf(json, "kubernetes_service_v1") as { metadata: { name: string }; spec: Record<string, unknown> }[]).find((x) => x.metadata.name === "legacy")!;
+    expect(svc.spec).toMatchObject({ type: "ClusterIP", port: [{ port: 8000 }] });
+    expect(svc.spec.selector).toBeUndefined();
+    expect(resourcesOf(json, "kubernetes_endpoint_slice_v1")).toEqual([
+      expect.objectContaining({ address_type: "IPv4", endpoint: [{ addresses: ["10.40.0.5"] }], metadata: expect.objectContaining({ labels: expect.objectContaining({ "kubernetes.io/service-name": "legacy" }) }) }),
+    ]);
+  });
+
+  test("exec probes for a health command, an emptyDir per writable path", () => {
+    const { json } = k8s({
+      services: {
+        web: { image: "example/web:1.0.0", category: "frontend", containerPort: 8080, entry: true },
+        cache: { image: "redis:7.2.5-alpine", category: "cache", containerPort: 6379, healthCommand: ["redis-cli", "ping"], writablePaths: ["/data"] },
+      },
+    });
+    const cache = (resourcesOf(json, "kubernetes_deployment_v1") as { metadata: { name: string }; spec: { template: { spec: { container: Record<string, unknown>[]; volume: unknown[] } } } }[]).find((d) => d.metadata.name === "tandem-cache")!;
+    const c = cache.spec.template.spec.container[0];
+    for (const probe of ["liveness_probe", "readiness_probe", "startup_probe"]) expect(c[probe]).toMatchObject({ exec: { command: ["redis-cli", "ping"] } });
+    expect(c.volume_mount).toEqual([expect.objectContaining({ name: "tmp", mount_path: "/tmp" }), expect.objectContaining({ name: "w-data", mount_path: "/data" })]);
+    expect(cache.spec.template.spec.volume).toEqual(expect.arrayContaining([{ name: "w-data", empty_dir: { size_limit: "256Mi" } }]));
   });
 
   test("no kubernetes_manifest", () => {
@@ -158,7 +222,30 @@ describe("ParallelPlatform validation", () => {
     [{ router: { domain: "example.com", phase: "weighted" as const, weightPercent: 150 } }, /router\.weightPercent is 150/],
     [{ services: { router: { image: "x/y:1", category: "public" as const, containerPort: 1, entry: true } } }, /services\.router: "router" is the migration router's name/],
     [{ legacy: { ...legacy, dockerNetwork: undefined } }, /bridgeToLegacy but legacy\.dockerNetwork is not set/],
+    [{ legacy: { ...legacy, upstream: undefined } }, /legacy is reached at localhost:8000, but inside a container that is the container itself; set legacy\.upstream/],
+    [{ legacy: { ...legacy, upstream: "new.example.com:80" } }, /legacy is reached at new\.example\.com, the new platform's own name/],
+    [{ legacy: { ...legacy, baseUrl: "ftp://legacy" } }, /legacy\.baseUrl is "ftp:\/\/legacy"; use an http\(s\) URL/],
+    [{ legacy: { ...legacy, healthPath: "/health; return 200" } }, /legacy\.healthPath is "\/health; return 200"; it must start with '\/' and use only/],
+    [{ services: { web: { image: "example/web:1", category: "frontend" as const, containerPort: 8080, entry: true, routePath: "/v2/" } } }, /services\.web\.routePath is "\/v2\/"; it is reserved/],
+    [{ services: { web: { image: "example/web:1", category: "frontend" as const, containerPort: 8080, entry: true, routePath: "/a b/" } } }, /services\.web\.routePath is "\/a b\/"; it must start and end with/],
+    [
+      { services: { web: { image: "example/web:1", category: "frontend" as const, containerPort: 8080, entry: true, routePath: "/x/" }, api: { image: "example/api:1", category: "backend" as const, containerPort: 9000, routePath: "/x/" } } },
+      /services\.web\.routePath "\/x\/" is also services\.api\.routePath|services\.api\.routePath "\/x\/" is also services\.web\.routePath/,
+    ],
+    [{ services: { web: { image: "example/web:1", category: "frontend" as const, containerPort: 8080, entry: true, healthCommand: [] } } }, /services\.web\.healthCommand is empty/],
+    [{ services: { web: { image: "example/web:1", category: "frontend" as const, containerPort: 8080, entry: true, writablePaths: ["data"] } } }, /services\.web\.writablePaths has "data"; use absolute paths/],
+    [{ services: { web: { image: "example/web:1", category: "frontend" as const, containerPort: 8080, entry: true, runAsUser: 0 } } }, /services\.web\.runAsUser is 0; workloads never run as root/],
+    [{ services: { web: { image: "example/web:1", category: "api" as never, containerPort: 8080, entry: true } } }, /services\.web\.category is "api"; use one of public, frontend/],
+    [{ router: { domain: "example.com", phase: "blue" as never } }, /router\.phase is "blue"; use one of subdomain, path, weighted, cutover/],
   ])("bad props %#", (overrides, message) => {
     expect(docker(overrides)).toThrow(message);
+  });
+
+  test("legacy reached by a name in the router's domain warns about a proxy loop", () => {
+    const stack = new TerraformStack(Testing.app(), "x");
+    new KubernetesProvider(stack, "k8s", {});
+    const platform = new ParallelPlatform(stack, "platform", props({ kind: "kubernetes", namespace: "new-platform" }, { legacy: { ...legacy, baseUrl: "https://app.example.com", upstream: undefined } }));
+    const warnings = platform.node.metadata.filter((m) => /warn/i.test(m.type)).map((m) => String(m.data));
+    expect(warnings).toEqual([expect.stringMatching(/legacy is reached at app\.example\.com \(from legacy\.baseUrl\), a name in the router's domain example\.com.*set legacy\.upstream to the legacy origin/)]);
   });
 });

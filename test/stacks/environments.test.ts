@@ -107,7 +107,7 @@ describe("environment stacks", () => {
 
   test("dev runs the new platform's containers next to legacy, never on a legacy port", () => {
     const containers = resourcesOf(json.dev, "docker_container") as { name: string; ports: { external: number }[] }[];
-    expect(containers.map((c) => c.name).sort()).toEqual(["tandem-api-gateway", "tandem-coordinator", "tandem-graphql", "tandem-router", "tandem-web", "tandem-websocket"]);
+    expect(containers.map((c) => c.name).sort()).toEqual(["tandem-api-gateway", "tandem-coordinator", "tandem-graphql", "tandem-prometheus", "tandem-redis-new", "tandem-router", "tandem-web", "tandem-websocket"]);
     const ports = containers.flatMap((c) => c.ports.map((p) => p.external));
     for (const legacyPort of [8000, 5432, 6379]) expect(ports).not.toContain(legacyPort);
   });

@@ -3,18 +3,25 @@ import { DataDockerNetwork } from "@cdktf/provider-docker/lib/data-docker-networ
 import { Image } from "@cdktf/provider-docker/lib/image";
 import { Network } from "@cdktf/provider-docker/lib/network";
 import { Construct } from "constructs";
+import type { LegacyEndpoint, ParallelPlatformProps, PlatformService } from "../parallel-platform";
 import { DEFAULT_RUN_AS_USER } from "../pod-security";
-import type { ParallelPlatformProps } from "../parallel-platform";
+import { DEFAULT_ROUTER_IMAGE, ROUTER_CONTAINER_PORT, ROUTER_RUN_AS_USER } from "../router-defaults";
 
 export interface TargetProps {
   readonly props: ParallelPlatformProps;
   readonly port: (service: string) => number;
+  readonly legacy: LegacyEndpoint;
   readonly routerConfig: string;
   readonly routerConfigHash: string;
   readonly routerPort: number;
 }
 
-import { DEFAULT_ROUTER_IMAGE, ROUTER_CONTAINER_PORT } from "../router-defaults";
+/** Scratch space on a read-only root: /tmp plus the service's writable paths, each a tmpfs. */
+function tmpfsFor(s: Pick<PlatformService, "writablePaths">): Record<string, string> {
+  const mounts: Record<string, string> = { "/tmp": "rw,noexec,nosuid,size=64m" };
+  for (const path of s.writablePaths ?? []) mounts[path] = "rw,nosuid,size=256m";
+  return mounts;
+}
 
 /**
  * Docker target (dev): a bridge network of the new platform's own, the legacy network joined by name only
@@ -48,7 +55,7 @@ export class DockerTarget extends Construct {
         restart: "unless-stopped",
         user: `${s.runAsUser ?? DEFAULT_RUN_AS_USER}:${s.runAsUser ?? DEFAULT_RUN_AS_USER}`,
         readOnly: true,
-        tmpfs: { "/tmp": "rw,noexec,nosuid,size=64m" },
+        tmpfs: tmpfsFor(s),
         securityOpts: ["no-new-privileges:true"],
         capabilities: { drop: ["ALL"] },
         memory: s.memoryMb ?? 512,
@@ -56,11 +63,12 @@ export class DockerTarget extends Construct {
         env: Object.entries({
           ...(s.env ?? {}),
           PORT: String(s.containerPort),
-          ...(s.bridgeToLegacy ? { LEGACY_URL: props.legacy.baseUrl, MIGRATION_MODE: "parallel", MIGRATION_PHASE: props.router.phase } : {}),
+          // The legacy container by its name on the legacy network (localhost would be this container).
+          ...(s.bridgeToLegacy ? { LEGACY_URL: t.legacy.url, MIGRATION_MODE: "parallel", MIGRATION_PHASE: props.router.phase } : {}),
         }).map(([k, v]) => `${k}=${v}`),
         ports: [{ internal: s.containerPort, external: t.port(name), ip: s.public ? "0.0.0.0" : "127.0.0.1", protocol: "tcp" }],
         healthcheck: {
-          test: ["CMD-SHELL", `wget -q -O /dev/null http://127.0.0.1:${s.containerPort}${s.healthPath ?? "/health"} || exit 1`],
+          test: s.healthCommand ? ["CMD", ...s.healthCommand] : ["CMD-SHELL", `wget -q -O /dev/null http://127.0.0.1:${s.containerPort}${s.healthPath ?? "/health"} || exit 1`],
           interval: "10s",
           timeout: "3s",
           retries: 3,
@@ -73,10 +81,15 @@ export class DockerTarget extends Construct {
 
     const routerNetworks = [{ name: this.network.name, aliases: ["router"] }];
     if (this.legacyNetwork) routerNetworks.push({ name: this.legacyNetwork.name, aliases: [] });
+    // nginx resolves upstream names when it starts, so the services' containers must exist first.
+    // A phase change replaces this container (Docker cannot change an uploaded file in place): a few seconds
+    // without the router on dev; the Kubernetes target rolls instead.
     this.router = new Container(this, "router", {
       name: `${props.name}-router`,
       image: image(props.router.image ?? DEFAULT_ROUTER_IMAGE).imageId,
       restart: "unless-stopped",
+      user: `${props.router.runAsUser ?? ROUTER_RUN_AS_USER}:${props.router.runAsUser ?? ROUTER_RUN_AS_USER}`,
+      dependsOn: Object.values(this.containers),
       readOnly: true,
       tmpfs: { "/tmp": "rw,noexec,nosuid,size=64m" },
       securityOpts: ["no-new-privileges:true"],

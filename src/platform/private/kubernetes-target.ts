@@ -1,12 +1,13 @@
 import { ConfigMapV1 } from "@cdktf/provider-kubernetes/lib/config-map-v1";
 import { DeploymentV1 } from "@cdktf/provider-kubernetes/lib/deployment-v1";
+import { EndpointSliceV1 } from "@cdktf/provider-kubernetes/lib/endpoint-slice-v1";
 import { NamespaceV1 } from "@cdktf/provider-kubernetes/lib/namespace-v1";
 import { NetworkPolicyV1, NetworkPolicyV1SpecEgress, NetworkPolicyV1SpecIngress } from "@cdktf/provider-kubernetes/lib/network-policy-v1";
 import { PodDisruptionBudgetV1 } from "@cdktf/provider-kubernetes/lib/pod-disruption-budget-v1";
 import { ServiceV1 } from "@cdktf/provider-kubernetes/lib/service-v1";
 import { Construct } from "constructs";
 import { RESTRICTED_NAMESPACE_LABELS, restrictedContainerSecurityContext, restrictedPodSecurityContext } from "../pod-security";
-import { DEFAULT_ROUTER_IMAGE, ROUTER_CONTAINER_PORT } from "../router-defaults";
+import { DEFAULT_ROUTER_IMAGE, ROUTER_CONTAINER_PORT, ROUTER_RUN_AS_USER } from "../router-defaults";
 import type { TargetProps } from "./docker-target";
 
 export interface KubernetesTargetProps extends TargetProps {
@@ -28,7 +29,10 @@ export class KubernetesTarget extends Construct {
   readonly namespace: NamespaceV1;
   readonly deployments: Record<string, DeploymentV1> = {};
   readonly services: Record<string, ServiceV1> = {};
+  /** The `legacy` Service: ExternalName for a host name, selector-less ClusterIP for an IPv4 address. */
   readonly legacyService: ServiceV1;
+  /** The legacy address when it is an IPv4 address. */
+  readonly legacyEndpoints?: EndpointSliceV1;
   readonly routerDeployment: DeploymentV1;
   readonly routerService: ServiceV1;
 
@@ -43,12 +47,29 @@ export class KubernetesTarget extends Construct {
     const namespace = this.namespace.metadata.name;
 
     // Legacy, reachable by name from inside the cluster; Terraform manages only this pointer, never legacy itself.
-    const legacyUrl = new URL(props.legacy.baseUrl);
-    const legacyPort = Number(legacyUrl.port || (legacyUrl.protocol === "https:" ? 443 : 80));
+    // A host name becomes an ExternalName Service; an IPv4 address (ExternalName takes names only) a selector-less
+    // Service with an EndpointSlice holding the address.
+    const legacyPort = t.legacy.port;
+    const legacyPortName = t.legacy.tls ? "https" : "http";
+    const legacyLabels = { ...partOf, "tandem.dev/side": "legacy" };
+    const legacyIsIp = /^\d{1,3}(\.\d{1,3}){3}$/.test(t.legacy.host);
     this.legacyService = new ServiceV1(this, "legacy", {
-      metadata: { name: "legacy", namespace, labels: { ...partOf, "tandem.dev/side": "legacy" } },
-      spec: { type: "ExternalName", externalName: legacyUrl.hostname, port: [{ name: "http", port: legacyPort, targetPort: String(legacyPort) }] },
+      metadata: { name: "legacy", namespace, labels: legacyLabels },
+      spec: legacyIsIp
+        ? { type: "ClusterIP", port: [{ name: legacyPortName, port: legacyPort, targetPort: String(legacyPort) }] }
+        : { type: "ExternalName", externalName: t.legacy.host, port: [{ name: legacyPortName, port: legacyPort, targetPort: String(legacyPort) }] },
     });
+    if (legacyIsIp) {
+      this.legacyEndpoints = new EndpointSliceV1(this, "legacy-endpoints", {
+        metadata: { name: "legacy", namespace, labels: { ...legacyLabels, "kubernetes.io/service-name": "legacy", "endpointslice.kubernetes.io/managed-by": "tandem" } },
+        addressType: "IPv4",
+        endpoint: [{ addresses: [t.legacy.host] }],
+        port: [{ name: legacyPortName, port: String(legacyPort), protocol: "TCP", appProtocol: legacyPortName }],
+      });
+    }
+    // Bridge services call legacy through that Service; over TLS they call the origin by the name its
+    // certificate carries, since the in-cluster alias would fail verification.
+    const legacyUrl = t.legacy.tls ? t.legacy.url : `http://legacy.${ns}.svc.cluster.local:${legacyPort}`;
 
     const dns: NetworkPolicyV1SpecEgress = {
       to: [{ namespaceSelector: { matchLabels: { "kubernetes.io/metadata.name": "kube-system" } }, podSelector: { matchLabels: { "k8s-app": "kube-dns" } } }],
@@ -73,8 +94,11 @@ export class KubernetesTarget extends Construct {
       const selector = { [NAME_LABEL]: `${props.name}-${name}` };
       const labels = { ...selector, ...partOf, "tandem.dev/side": "new" };
       const healthPath = s.healthPath ?? "/health";
+      const check = s.healthCommand ? { exec: { command: [...s.healthCommand] } } : { httpGet: { path: healthPath, port: String(s.containerPort) } };
+      // One emptyDir per writable path, named after its index-free path so volume names stay stable.
+      const scratch = (s.writablePaths ?? []).map((mountPath) => ({ name: `w-${mountPath.slice(1).replace(/[^a-z0-9]+/gi, "-").toLowerCase()}`.slice(0, 63).replace(/-+$/, ""), mountPath }));
       const probe = (initialDelaySeconds: number, failureThreshold: number) => ({
-        httpGet: { path: healthPath, port: String(s.containerPort) },
+        ...check,
         initialDelaySeconds,
         periodSeconds: 10,
         timeoutSeconds: 3,
@@ -95,12 +119,12 @@ export class KubernetesTarget extends Construct {
                 {
                   name,
                   image: s.image,
-                imagePullPolicy: "Always",
+                  imagePullPolicy: "Always",
                   port: [{ containerPort: s.containerPort, name: "http" }],
                   env: Object.entries({
                     ...(s.env ?? {}),
                     PORT: String(s.containerPort),
-                    ...(s.bridgeToLegacy ? { LEGACY_URL: `${legacyUrl.protocol}//legacy.${ns}.svc.cluster.local:${legacyPort}`, MIGRATION_MODE: "parallel", MIGRATION_PHASE: props.router.phase } : {}),
+                    ...(s.bridgeToLegacy ? { LEGACY_URL: legacyUrl, MIGRATION_MODE: "parallel", MIGRATION_PHASE: props.router.phase } : {}),
                   }).map(([k, v]) => ({ name: k, value: v })),
                   resources: {
                     requests: { cpu: `${Math.min(s.cpuMillis ?? 500, 250)}m`, memory: `${Math.min(s.memoryMb ?? 512, 256)}Mi` },
@@ -110,10 +134,10 @@ export class KubernetesTarget extends Construct {
                   livenessProbe: probe(15, 3),
                   readinessProbe: probe(5, 3),
                   startupProbe: probe(0, 30),
-                  volumeMount: [{ name: "tmp", mountPath: "/tmp" }],
+                  volumeMount: [{ name: "tmp", mountPath: "/tmp" }, ...scratch.map((v) => ({ name: v.name, mountPath: v.mountPath }))],
                 },
               ],
-              volume: [{ name: "tmp", emptyDir: { sizeLimit: "64Mi" } }],
+              volume: [{ name: "tmp", emptyDir: { sizeLimit: "64Mi" } }, ...scratch.map((v) => ({ name: v.name, emptyDir: { sizeLimit: "256Mi" } }))],
             },
           },
         },
@@ -155,7 +179,7 @@ export class KubernetesTarget extends Construct {
           metadata: { labels: routerLabels, annotations: { "tandem.dev/config-hash": t.routerConfigHash, "tandem.dev/phase": props.router.phase } },
           spec: {
             automountServiceAccountToken: false,
-            securityContext: restrictedPodSecurityContext(101),
+            securityContext: restrictedPodSecurityContext(props.router.runAsUser ?? ROUTER_RUN_AS_USER),
             container: [
               {
                 name: "nginx",
