@@ -1,29 +1,10 @@
 import { environments } from "../../environments";
-import { ConfigError, loadEnvironment } from "../../src/config";
+import { loadEnvironment } from "../../src/config";
+import { envWith, problemFor as problemIn, Raw } from "./fixtures";
 
-type Raw = Record<string, unknown>;
 const staging = environments.staging as unknown as Raw;
-
-/** A deep copy of staging with one field replaced (path as dotted string). */
-function stagingWith(path: string, value: unknown): Raw {
-  const copy = structuredClone(staging);
-  const keys = path.split(".");
-  let node = copy;
-  for (const key of keys.slice(0, -1)) node = node[key] as Raw;
-  if (value === undefined) delete node[keys[keys.length - 1]];
-  else node[keys[keys.length - 1]] = value;
-  return copy;
-}
-
-function problemFor(raw: Raw, environment = "staging"): string {
-  try {
-    loadEnvironment(environment, raw);
-  } catch (e) {
-    expect(e).toBeInstanceOf(ConfigError);
-    return (e as Error).message;
-  }
-  throw new Error("expected the config to be rejected");
-}
+const stagingWith = (path: string, value: unknown): Raw => envWith("staging", path, value);
+const problemFor = (raw: Raw, environment: "dev" | "staging" | "production" = "staging"): string => problemIn(environment, raw);
 
 describe("loadEnvironment", () => {
   test.each(Object.keys(environments))("%s is valid", (name) => {

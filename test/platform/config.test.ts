@@ -1,30 +1,8 @@
 /** The `platform` section of an environment's config: loadEnvironment names the environment, the field and the rule. */
 import { environments } from "../../environments";
-import { ConfigError, loadEnvironment } from "../../src/config";
+import { loadEnvironment } from "../../src/config";
 import { fnv1a } from "../../src/ports";
-
-type Raw = Record<string, unknown>;
-
-/** A deep copy of an environment with one field replaced (dotted path; undefined deletes it). */
-function envWith(name: "dev" | "staging", path: string, value: unknown): Raw {
-  const copy = structuredClone(environments[name]) as unknown as Raw;
-  const keys = path.split(".");
-  let node = copy;
-  for (const key of keys.slice(0, -1)) node = node[key] as Raw;
-  if (value === undefined) delete node[keys[keys.length - 1]];
-  else node[keys[keys.length - 1]] = value;
-  return copy;
-}
-
-function problemFor(name: "dev" | "staging", raw: Raw): string {
-  try {
-    loadEnvironment(name, raw);
-  } catch (e) {
-    expect(e).toBeInstanceOf(ConfigError);
-    return (e as Error).message;
-  }
-  throw new Error("expected the config to be rejected");
-}
+import { envWith, problemFor } from "../config/fixtures";
 
 describe("platform config", () => {
   test("dev keeps seed 000's ports: web family at legacy + 100, Redis at legacy + 1, Prometheus on 9191 clear of 9090", () => {

@@ -1,4 +1,4 @@
-# terraform test for the synthesized `production` stack (cdktf.out/stacks/production/cdk.tf.json).
+# Production only: the settings that make it safe to run (the shared cloud checks are in ../cloud/).
 # Run via `npm run test:terraform` (scripts/terraform/validate.sh), which copies this directory to
 # <workdir>/tests/ next to a copy of cdk.tf.json and runs `terraform init -backend=false` +
 # `terraform test` offline against the locally built provider mirror.
@@ -33,65 +33,6 @@ mock_provider "google" {
   }
 }
 mock_provider "kubernetes" {}
-
-run "plan_network_layout" {
-  command = plan
-
-  assert {
-    condition     = google_compute_network.network_39EEAA36.auto_create_subnetworks == false
-    error_message = "The VPC must be custom-mode (no auto-created subnetworks)."
-  }
-  assert {
-    condition     = google_compute_subnetwork.network_subnet_E45498CD.ip_cidr_range == "10.110.0.0/20"
-    error_message = "The production node subnet must be 10.110.0.0/20."
-  }
-  assert {
-    condition     = google_compute_subnetwork.network_subnet_E45498CD.private_ip_google_access == true
-    error_message = "Private Google Access must be on for the node subnet."
-  }
-  assert {
-    condition     = toset([for r in google_compute_subnetwork.network_subnet_E45498CD.secondary_ip_range : r.range_name]) == toset(["pods", "services"])
-    error_message = "The subnet must carry the pods and services secondary ranges used by GKE."
-  }
-}
-
-run "plan_private_data_services" {
-  command = plan
-
-  assert {
-    condition     = google_sql_database_instance.database_EBDE4557.settings[0].ip_configuration[0].ipv4_enabled == false
-    error_message = "Cloud SQL must not have a public IPv4 address."
-  }
-  assert {
-    condition     = google_container_cluster.gke_B2E24512.private_cluster_config[0].enable_private_nodes == true
-    error_message = "GKE nodes must be private."
-  }
-  assert {
-    condition     = google_redis_instance.cache_08DE9BE4.connect_mode == "PRIVATE_SERVICE_ACCESS" && google_redis_instance.cache_08DE9BE4.auth_enabled == true
-    error_message = "Memorystore must use private service access with AUTH enabled."
-  }
-}
-
-run "apply_wiring" {
-  command = apply
-
-  assert {
-    condition     = google_compute_subnetwork.network_subnet_E45498CD.network == google_compute_network.network_39EEAA36.id
-    error_message = "The subnet must belong to the stack's VPC."
-  }
-  assert {
-    condition     = google_container_cluster.gke_B2E24512.network == google_compute_network.network_39EEAA36.id && google_container_cluster.gke_B2E24512.subnetwork == google_compute_subnetwork.network_subnet_E45498CD.id
-    error_message = "GKE must run in the stack's VPC and node subnet."
-  }
-  assert {
-    condition     = google_sql_database_instance.database_EBDE4557.settings[0].ip_configuration[0].private_network == google_compute_network.network_39EEAA36.id
-    error_message = "Cloud SQL must be reachable on the stack's VPC."
-  }
-  assert {
-    condition     = output.network_id == google_compute_network.network_39EEAA36.id
-    error_message = "Output network_id must be the VPC id."
-  }
-}
 
 run "plan_production_safety" {
   command = plan
