@@ -1,7 +1,12 @@
 /**
- * Bench-only app: one stack with N BlueGreenServices, or a port plan of N services.
- * Usage: node --import tsx scripts/bench/scale-app.ts <blue-green|ports> <N>   (prints {"appMs": ...})
+ * Bench-only app: one stack whose size grows with N.
+ *   blue-green  N BlueGreenServices on Kubernetes (the cloud environments' workload construct)
+ *   platform    a ParallelPlatform (Docker target, as dev) with N services: port plan, containers, router
+ *   ports       the port plan alone for N services (pure allocation, no cdktf)
+ * Usage: node --require tsx/cjs scripts/bench/scale-app.ts <blue-green|platform|ports> <N>
+ * Prints {"buildMs", "synthMs", "appMs"}: construct tree, app.synth(), and both (imports excluded).
  */
+import { DockerProvider } from "@cdktf/provider-docker/lib/provider";
 import { GoogleProvider } from "@cdktf/provider-google/lib/provider";
 import { KubernetesProvider } from "@cdktf/provider-kubernetes/lib/provider";
 import { App, TerraformStack } from "cdktf";
@@ -9,40 +14,69 @@ import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
 import { BlueGreenService } from "../../src/deploy";
-import { PORT_CATEGORIES, planPorts, PortRequest } from "../../src/ports";
+import { ParallelPlatform, PlatformService } from "../../src/platform";
+import { BLOCKS, PORT_CATEGORIES, planPorts, PortRequest } from "../../src/ports";
 
 // Same settings as main.ts and synthesizeAtomically: no source-mapped token traces, no construct traces.
 process.setSourceMapsEnabled(false);
 const [kind, nText] = process.argv.slice(2);
 const n = Number(nText);
+if (!["blue-green", "platform", "ports"].includes(kind) || !Number.isInteger(n) || n < 1) {
+  console.error("usage: scale-app.ts <blue-green|platform|ports> <N>");
+  process.exit(2);
+}
+
+/** Service i's category and pinned port: spread over the categories, distinct, inside each category's block. */
+function pinned(i: number): PortRequest & { port: number } {
+  const category = PORT_CATEGORIES[i % PORT_CATEGORIES.length];
+  return { category, port: BLOCKS[category].start + 1 + Math.floor(i / PORT_CATEGORIES.length) };
+}
+
+const outdir = fs.mkdtempSync(path.join(os.tmpdir(), "tandem-scale-"));
 const start = performance.now();
-if (kind === "blue-green") {
-  const outdir = fs.mkdtempSync(path.join(os.tmpdir(), "tandem-scale-"));
+let built = start;
+if (kind === "ports") {
+  const services: Record<string, PortRequest> = {};
+  for (let i = 0; i < n; i++) services[`svc-${i}`] = pinned(i);
+  planPorts({ strategy: "blocks", reserved: {}, services });
+  built = performance.now();
+} else {
   const app = new App({ outdir, stackTraces: false });
   const stack = new TerraformStack(app, "scale");
-  new KubernetesProvider(stack, "k8s", {});
-  new GoogleProvider(stack, "google", { project: "bench-project" });
-  for (let i = 0; i < n; i++) {
-    new BlueGreenService(stack, `svc-${i}`, {
-      name: `svc-${i}`,
-      namespace: "new-platform",
-      project: "bench-project",
-      blue: { image: `example/svc-${i}:1.0.0` },
-      green: { image: `example/svc-${i}:1.1.0` },
-      activeColor: i % 2 === 0 ? "blue" : "green",
-      containerPort: 8080,
-      allowFrom: [{ podLabels: { "app.kubernetes.io/name": "tandem-router" } }],
+  if (kind === "blue-green") {
+    new KubernetesProvider(stack, "k8s", {});
+    new GoogleProvider(stack, "google", { project: "bench-project" });
+    for (let i = 0; i < n; i++) {
+      new BlueGreenService(stack, `svc-${i}`, {
+        name: `svc-${i}`,
+        namespace: "new-platform",
+        project: "bench-project",
+        blue: { image: `example/svc-${i}:1.0.0` },
+        green: { image: `example/svc-${i}:1.1.0` },
+        activeColor: i % 2 === 0 ? "blue" : "green",
+        containerPort: 8080,
+        allowFrom: [{ podLabels: { "app.kubernetes.io/name": "tandem-router" } }],
+      });
+    }
+  } else {
+    new DockerProvider(stack, "docker", {});
+    const services: Record<string, PlatformService> = {};
+    for (let i = 0; i < n; i++) {
+      services[`svc-${i}`] = { image: `example/svc-${i}:1.0.0`, containerPort: 8080, entry: i === 0, routePath: i % 10 === 1 ? `/svc-${i}/` : undefined, ...pinned(i) };
+    }
+    new ParallelPlatform(stack, "platform", {
+      name: "bench",
+      legacy: { name: "legacy", baseUrl: "http://legacy.example.test:8000", reservedPorts: { web: 8000 }, dockerNetwork: "legacy_default", upstream: "legacy-web:8000" },
+      services,
+      ports: { strategy: "blocks" },
+      router: { domain: "example.test", phase: "path", port: BLOCKS.public.start },
+      target: { kind: "docker" },
     });
   }
+  built = performance.now();
   app.synth();
-  fs.rmSync(outdir, { recursive: true, force: true });
-} else {
-  // Pinned ports, so that no two derived ports collide whatever N is.
-  const services: Record<string, PortRequest> = {};
-  for (let i = 0; i < n; i++) {
-    const category = PORT_CATEGORIES[i % PORT_CATEGORIES.length];
-    services[`svc-${i}`] = { category, port: 30000 + PORT_CATEGORIES.indexOf(category) * 100 + Math.floor(i / PORT_CATEGORIES.length) };
-  }
-  planPorts({ strategy: "blocks", reserved: {}, services });
 }
-process.stdout.write(JSON.stringify({ appMs: Math.round(performance.now() - start) }));
+const end = performance.now();
+fs.rmSync(outdir, { recursive: true, force: true });
+const tenth = (x: number) => Math.round(x * 10) / 10;
+process.stdout.write(JSON.stringify({ buildMs: tenth(built - start), synthMs: tenth(end - built), appMs: tenth(end - start) }));

@@ -1,4 +1,4 @@
-import { namespaceOf, rewriteDeepImports } from "../../scripts/bench/rewrite-imports";
+import { hasDeepImport, namespaceOf, rewriteDeepImports } from "../../scripts/bench/rewrite-imports";
 
 describe("bench: the naive setup's import rewriter", () => {
   test("maps a resource file to the namespace the provider root exports", () => {
@@ -22,5 +22,31 @@ describe("bench: the naive setup's import rewriter", () => {
         'import { App } from "cdktf";',
       ].join("\n"),
     );
+  });
+
+  test("declares a namespace once when a file imports one resource file twice, and reads `type` imports", () => {
+    const out = rewriteDeepImports(
+      ['import type { DeploymentV1Config } from "@cdktf/provider-kubernetes/lib/deployment-v1";', 'import { DeploymentV1, type DeploymentV1Spec } from "@cdktf/provider-kubernetes/lib/deployment-v1";'].join("\n"),
+    );
+    expect(out).toBe(
+      [
+        `import { deploymentV1 as kubernetes_deploymentV1 } from ${root("kubernetes")};`,
+        "import DeploymentV1Config = kubernetes_deploymentV1.DeploymentV1Config;",
+        "import DeploymentV1 = kubernetes_deploymentV1.DeploymentV1;",
+        "import DeploymentV1Spec = kubernetes_deploymentV1.DeploymentV1Spec;",
+      ].join("\n"),
+    );
+  });
+
+  test("reads imports wrapped over several lines", () => {
+    const out = rewriteDeepImports('import {\n  Container,\n  ContainerConfig,\n} from "@cdktf/provider-docker/lib/container";');
+    expect(out).toContain("import ContainerConfig = docker_container.ContainerConfig;");
+    expect(hasDeepImport(out)).toBe(false);
+  });
+
+  test("notices a deep import it did not rewrite, so the naive copy cannot silently stay fast", () => {
+    expect(hasDeepImport('export { Container } from "@cdktf/provider-docker/lib/container";')).toBe(true);
+    expect(hasDeepImport('const { Container } = require("@cdktf/provider-docker/lib/container");')).toBe(true);
+    expect(hasDeepImport('import { App } from "cdktf";')).toBe(false);
   });
 });
