@@ -13,7 +13,7 @@ import { Network } from "../src/network";
 import { PLATFORM_OUTPUTS, PlatformOutputKey } from "../src/outputs";
 import { MEMORYSTORE_TLS_PORT } from "../src/cache";
 import { BlueGreenService } from "../src/deploy";
-import { ParallelPlatform } from "../src/platform";
+import { ParallelPlatform, PART_OF_LABEL } from "../src/platform";
 import { platformProps } from "./platform-props";
 
 /** The workloads each Kubernetes area of the access table covers, by object name. */
@@ -166,6 +166,8 @@ export class GcpStack extends TerraformStack {
         ...bg,
         // Only the migration router may call it; it may call only DNS, the database and the cache.
         allowFrom: [{ podLabels: { "app.kubernetes.io/name": `${config.platform.name}-router` } }],
+        // Part of the platform, so the router's own egress policy lets it reach these pods.
+        podLabels: { [PART_OF_LABEL]: config.platform.name },
         egress: [
           { cidr: config.network.privateServiceAccessCidr, ports: [5432] },
           { cidr: config.cache.reservedCidr, ports: [MEMORYSTORE_TLS_PORT] },

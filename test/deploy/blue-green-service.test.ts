@@ -1,5 +1,5 @@
-import { KubernetesProvider } from "@cdktf/provider-kubernetes/lib/provider";
 import { GoogleProvider } from "@cdktf/provider-google/lib/provider";
+import { KubernetesProvider } from "@cdktf/provider-kubernetes/lib/provider";
 import { Testing, TerraformStack } from "cdktf";
 import { BlueGreenService, BlueGreenServiceProps } from "../../src/deploy";
 import { resourcesOf, TerraformJson } from "../helpers";
@@ -16,166 +16,390 @@ const base: BlueGreenServiceProps = {
   egress: [{ cidr: "10.30.0.0/20", ports: [5432] }],
 };
 
-function synth(overrides: Partial<BlueGreenServiceProps> = {}): TerraformJson {
+function stackWith(overrides: Partial<BlueGreenServiceProps>): { stack: TerraformStack; bg: BlueGreenService } {
   const stack = new TerraformStack(Testing.app(), "test");
   new KubernetesProvider(stack, "k8s", {});
   new GoogleProvider(stack, "google", { project: "p-test" });
-  new BlueGreenService(stack, "bg", { ...base, ...overrides });
-  return JSON.parse(Testing.synth(stack, true)) as TerraformJson;
+  const bg = new BlueGreenService(stack, "bg", { ...base, ...overrides });
+  return { stack, bg };
 }
 
-type Obj = Record<string, unknown> & { metadata: { name: string }; spec: Record<string, unknown> & { selector?: unknown; replicas?: string } };
-const byName = (json: TerraformJson, type: string) => Object.fromEntries((resourcesOf(json, type) as Obj[]).map((r) => [r.metadata.name, r]));
+function synth(overrides: Partial<BlueGreenServiceProps> = {}): TerraformJson {
+  return JSON.parse(Testing.synth(stackWith(overrides).stack, true)) as TerraformJson;
+}
 
-describe("BlueGreenService", () => {
-  test("two Deployments with their own images", () => {
-    const d = byName(synth(), "kubernetes_deployment_v1");
-    expect(Object.keys(d).sort()).toEqual(["api-blue", "api-green"]);
-    expect(JSON.stringify(d["api-blue"])).toContain("example/api:1.4.0");
-    expect(JSON.stringify(d["api-green"])).toContain("example/api:1.5.0");
-  });
+type Body = Record<string, unknown> & {
+  metadata: { name: string; annotations?: Record<string, string> };
+  spec: Record<string, unknown> & { selector?: unknown; replicas?: string; min_replicas?: number; max_replicas?: number; template?: { metadata: Record<string, unknown>; spec: PodSpec } };
+  depends_on?: string[];
+  lifecycle?: { ignore_changes?: string[]; create_before_destroy?: boolean };
+};
+type PodSpec = Record<string, unknown> & { container: Record<string, unknown>[]; volume: Record<string, unknown>[] };
 
-  test.each([
-    ["blue", "green"],
-    ["green", "blue"],
-  ] as const)("%s active: active and the shared Service select %s, preview selects the idle one", (active, idle) => {
-    const s = byName(synth({ activeColor: active }), "kubernetes_service_v1");
-    expect(s["api-active"].spec.selector).toEqual({ "app.kubernetes.io/name": "api", "tandem.dev/color": active });
-    expect(s.api.spec.selector).toEqual({ "app.kubernetes.io/name": "api", "tandem.dev/color": active });
-    expect(s["api-preview"].spec.selector).toEqual({ "app.kubernetes.io/name": "api", "tandem.dev/color": idle });
-  });
+/** Resources of one type by their Kubernetes name. */
+const byName = (json: TerraformJson, type: string) => Object.fromEntries((resourcesOf(json, type) as Body[]).map((r) => [r.metadata.name, r]));
+const addressOf = (json: TerraformJson, type: string, name: string) => `${type}.${Object.entries(json.resource?.[type] ?? {}).find(([, r]) => (r as Body).metadata.name === name)?.[0]}`;
+const podOf = (d: Body) => d.spec.template!.spec;
 
-  test("canary 25 %: the shared Service selects both colours, replicas in a 1:3 ratio of 10, HPAs pinned", () => {
-    const json = synth({ canaryPercent: 25 });
-    expect(byName(json, "kubernetes_service_v1").api.spec.selector).toEqual({ "app.kubernetes.io/name": "api" });
-    const d = byName(json, "kubernetes_deployment_v1");
-    expect([d["api-blue"].spec.replicas, d["api-green"].spec.replicas]).toEqual(["7", "3"]);
-    const hpa = byName(json, "kubernetes_horizontal_pod_autoscaler_v2");
-    expect(hpa["api-green"].spec).toMatchObject({ min_replicas: 3, max_replicas: 3 });
-    expect(hpa["api-blue"].spec).toMatchObject({ min_replicas: 7, max_replicas: 7 });
-  });
+const META = new Set(["depends_on", "lifecycle", "//"]);
 
-  test("rollback is the same change back: the synth equals the original", () => {
-    expect(synth({ activeColor: "blue" })).toEqual(synth({ activeColor: "blue" }));
-    const promoted = synth({ activeColor: "green" });
-    expect(synth({ activeColor: "blue" })).not.toEqual(promoted);
-  });
-
-  test("promotion changes only Service selectors, replica counts and HPA bounds, never the Deployment that becomes live", () => {
-    const before = synth({ activeColor: "blue", idleReplicas: 1 });
-    const after = synth({ activeColor: "green", idleReplicas: 1 });
-    const changed: string[] = [];
-    for (const type of Object.keys(after.resource ?? {})) {
-      for (const [id, body] of Object.entries(after.resource![type])) {
-        const old = before.resource?.[type]?.[id];
-        if (JSON.stringify(old) !== JSON.stringify(body)) changed.push(`${type}.${(body as Obj).metadata?.name ?? id}`);
+/** Attribute paths that differ between two synths, per resource (`type.kubernetes-name`), meta-arguments left out. */
+function attributeDiff(before: TerraformJson, after: TerraformJson): Record<string, string[]> {
+  const out: Record<string, string[]> = {};
+  const types = new Set([...Object.keys(before.resource ?? {}), ...Object.keys(after.resource ?? {})]);
+  for (const type of types) {
+    const ids = new Set([...Object.keys(before.resource?.[type] ?? {}), ...Object.keys(after.resource?.[type] ?? {})]);
+    for (const id of ids) {
+      const a = before.resource?.[type]?.[id] as Body | undefined;
+      const b = after.resource?.[type]?.[id] as Body | undefined;
+      const key = `${type}.${(a ?? b)!.metadata?.name ?? id}`;
+      if (!a || !b) out[key] = [a ? "(destroyed)" : "(created)"];
+      else {
+        const paths = leafDiff(strip(a), strip(b), "").sort();
+        if (paths.length > 0) out[key] = paths;
       }
     }
-    expect(changed.sort()).toEqual([
-      "kubernetes_deployment_v1.api-blue",
-      "kubernetes_deployment_v1.api-green",
-      "kubernetes_horizontal_pod_autoscaler_v2.api-blue",
-      "kubernetes_horizontal_pod_autoscaler_v2.api-green",
-      "kubernetes_pod_disruption_budget_v1.api-blue",
-      "kubernetes_pod_disruption_budget_v1.api-green",
-      "kubernetes_service_v1.api",
-      "kubernetes_service_v1.api-active",
-      "kubernetes_service_v1.api-preview",
-    ]);
-    // The Deployments differ only in replicas: the pod template (image, env, probes) is untouched.
-    const d0 = byName(before, "kubernetes_deployment_v1");
-    const d1 = byName(after, "kubernetes_deployment_v1");
-    for (const name of ["api-blue", "api-green"]) {
-      expect({ ...d1[name].spec, replicas: "x" }).toEqual({ ...d0[name].spec, replicas: "x" });
-    }
-    expect([d0["api-green"].spec.replicas, d1["api-green"].spec.replicas]).toEqual(["1", "3"]);
-  });
+  }
+  return out;
+}
+const strip = (r: Record<string, unknown>) => Object.fromEntries(Object.entries(r).filter(([k]) => !META.has(k)));
+function leafDiff(a: unknown, b: unknown, path: string): string[] {
+  if (typeof a === "object" && a !== null && typeof b === "object" && b !== null) {
+    const keys = new Set([...Object.keys(a), ...Object.keys(b)]);
+    return [...keys].flatMap((k) => leafDiff((a as Record<string, unknown>)[k], (b as Record<string, unknown>)[k], path ? `${path}.${k}` : k));
+  }
+  return JSON.stringify(a) === JSON.stringify(b) ? [] : [path];
+}
 
-  test("with the idle colour kept warm, promotion does not touch either Deployment", () => {
-    const d0 = byName(synth({ activeColor: "blue" }), "kubernetes_deployment_v1");
-    const d1 = byName(synth({ activeColor: "green" }), "kubernetes_deployment_v1");
-    expect(d1).toEqual(d0);
-  });
+describe("BlueGreenService", () => {
+  describe("states", () => {
+    test("two Deployments, each with its own pinned image", () => {
+      const d = byName(synth(), "kubernetes_deployment_v1");
+      expect(Object.keys(d).sort()).toEqual(["api-blue", "api-green"]);
+      expect(podOf(d["api-blue"]).container[0].image).toBe("example/api:1.4.0");
+      expect(podOf(d["api-green"]).container[0].image).toBe("example/api:1.5.0");
+    });
 
-  test("per colour: HPA 3-10 on CPU 70 % and memory 80 %, scale up 100 %/30 s, scale down 50 % after 300 s", () => {
-    const hpa = byName(synth(), "kubernetes_horizontal_pod_autoscaler_v2")["api-blue"];
-    expect(hpa.spec).toMatchObject({
-      min_replicas: 3,
-      max_replicas: 10,
-      metric: [
-        { type: "Resource", resource: { name: "cpu", target: { type: "Utilization", average_utilization: 70 } } },
-        { type: "Resource", resource: { name: "memory", target: { type: "Utilization", average_utilization: 80 } } },
-      ],
-      behavior: {
-        scale_up: [{ policy: [{ type: "Percent", value: 100, period_seconds: 30 }] }],
-        scale_down: [{ stabilization_window_seconds: 300, policy: [{ type: "Percent", value: 50 }] }],
-      },
+    test.each([
+      ["blue", "green"],
+      ["green", "blue"],
+    ] as const)("%s active: api and api-active select %s's pods, api-preview the idle colour's", (active, idle) => {
+      const s = byName(synth({ activeColor: active }), "kubernetes_service_v1");
+      expect(s["api-active"].spec.selector).toEqual({ "app.kubernetes.io/name": "api", "tandem.dev/color": active });
+      expect(s.api.spec.selector).toEqual({ "app.kubernetes.io/name": "api", "tandem.dev/color": active });
+      expect(s["api-preview"].spec.selector).toEqual({ "app.kubernetes.io/name": "api", "tandem.dev/color": idle });
+    });
+
+    test("the live colour autoscales 3-10 and its HPA owns the replica count; the idle colour is pinned warm at 3", () => {
+      const json = synth();
+      const hpa = byName(json, "kubernetes_horizontal_pod_autoscaler_v2");
+      expect([hpa["api-blue"].spec.min_replicas, hpa["api-blue"].spec.max_replicas]).toEqual([3, 10]);
+      expect([hpa["api-green"].spec.min_replicas, hpa["api-green"].spec.max_replicas]).toEqual([3, 3]);
+      const d = byName(json, "kubernetes_deployment_v1");
+      expect(d["api-blue"].lifecycle?.ignore_changes).toEqual(["spec[0].replicas"]);
+      expect(d["api-green"].lifecycle?.ignore_changes).toBeUndefined();
+      expect([d["api-blue"].spec.replicas, d["api-green"].spec.replicas]).toEqual(["3", "3"]);
+    });
+
+    test("canary 25 %: api selects both colours; 7:3 of 10 pods (really 30 %), both HPAs pinned, a warning says so", () => {
+      const { stack, bg } = stackWith({ canaryPercent: 25 });
+      const json = JSON.parse(Testing.synth(stack, true)) as TerraformJson;
+      expect(byName(json, "kubernetes_service_v1").api.spec.selector).toEqual({ "app.kubernetes.io/name": "api" });
+      expect(byName(json, "kubernetes_service_v1")["api-active"].spec.selector).toEqual({ "app.kubernetes.io/name": "api", "tandem.dev/color": "blue" });
+      const d = byName(json, "kubernetes_deployment_v1");
+      expect([d["api-blue"].spec.replicas, d["api-green"].spec.replicas]).toEqual(["7", "3"]);
+      expect([d["api-blue"].lifecycle?.ignore_changes, d["api-green"].lifecycle?.ignore_changes]).toEqual([undefined, undefined]);
+      const hpa = byName(json, "kubernetes_horizontal_pod_autoscaler_v2");
+      expect(hpa["api-blue"].spec).toMatchObject({ min_replicas: 7, max_replicas: 7 });
+      expect(hpa["api-green"].spec).toMatchObject({ min_replicas: 3, max_replicas: 3 });
+      expect(bg.effectiveCanaryPercent).toBe(30);
+      expect(bg.node.metadata.filter((m) => m.type === "@cdktf/warn").map((m) => m.data)).toEqual([expect.stringMatching(/canaryPercent 25 becomes 30 % \(3 of 10 pods\)/)]);
+    });
+
+    test("canary 25 % of 20 pods is exact and warns about nothing", () => {
+      const { bg } = stackWith({ canaryPercent: 25, canaryReplicas: 20 });
+      expect(bg.replicas).toEqual({ blue: 15, green: 5 });
+      expect(bg.effectiveCanaryPercent).toBe(25);
+      expect(bg.node.metadata.filter((m) => m.type === "@cdktf/warn")).toEqual([]);
+    });
+
+    test("canary 100 %: api selects only the new colour, which autoscales; the old colour stays warm", () => {
+      const json = synth({ canaryPercent: 100 });
+      expect(byName(json, "kubernetes_service_v1").api.spec.selector).toEqual({ "app.kubernetes.io/name": "api", "tandem.dev/color": "green" });
+      const hpa = byName(json, "kubernetes_horizontal_pod_autoscaler_v2");
+      expect([hpa["api-green"].spec.min_replicas, hpa["api-green"].spec.max_replicas]).toEqual([3, 10]);
+      expect([hpa["api-blue"].spec.min_replicas, hpa["api-blue"].spec.max_replicas]).toEqual([3, 3]);
+    });
+
+    test("rollback is the same line set back: the synth equals the one before the promotion", () => {
+      const before = synth({ activeColor: "blue" });
+      expect(synth({ activeColor: "green" })).not.toEqual(before);
+      expect(synth({ activeColor: "blue" })).toEqual(before);
+    });
+
+    test("idleReplicas 0: the idle colour has no Deployment, HPA or PDB; api-preview stays", () => {
+      const json = synth({ idleReplicas: 0 });
+      expect(Object.keys(byName(json, "kubernetes_deployment_v1"))).toEqual(["api-blue"]);
+      expect(Object.keys(byName(json, "kubernetes_horizontal_pod_autoscaler_v2"))).toEqual(["api-blue"]);
+      expect(Object.keys(byName(json, "kubernetes_pod_disruption_budget_v1"))).toEqual(["api-blue"]);
+      expect(byName(json, "kubernetes_service_v1")["api-preview"]).toBeDefined();
+    });
+
+    test("a colour without an image is not deployed (no Deployment running the other colour's image)", () => {
+      const d = byName(synth({ green: {} }), "kubernetes_deployment_v1");
+      expect(Object.keys(d)).toEqual(["api-blue"]);
+    });
+
+    test("idleReplicas below the HPA minimum warns that a switch first runs on that many pods", () => {
+      const { bg } = stackWith({ idleReplicas: 1 });
+      expect(bg.node.metadata.filter((m) => m.type === "@cdktf/warn").map((m) => m.data)).toEqual([expect.stringMatching(/idleReplicas is 1, below autoscaling\.minReplicas 3; switching to green/)]);
     });
   });
 
-  test("PDB keeps 2 available; requests 500m/512Mi, limits 2000m/2Gi; three probes on the health path", () => {
-    const json = synth();
-    expect(byName(json, "kubernetes_pod_disruption_budget_v1")["api-blue"].spec).toMatchObject({ min_available: "2" });
-    const pod = (byName(json, "kubernetes_deployment_v1")["api-blue"].spec as { template: { spec: { container: Record<string, unknown>[] } } }).template.spec;
-    expect(pod.container[0]).toMatchObject({
-      image_pull_policy: "Always",
-      resources: { requests: { cpu: "500m", memory: "512Mi" }, limits: { cpu: "2000m", memory: "2Gi" } },
-      liveness_probe: { http_get: { path: "/health", port: "8080" } },
-      readiness_probe: { http_get: { path: "/health" } },
-      startup_probe: { http_get: { path: "/health" } },
+  describe("promotion", () => {
+    test("blue -> green changes only Service selectors and HPA bounds; no Deployment attribute changes", () => {
+      expect(attributeDiff(synth({ activeColor: "blue" }), synth({ activeColor: "green" }))).toEqual({
+        "kubernetes_service_v1.api": ["spec.selector.tandem.dev/color"],
+        "kubernetes_service_v1.api-active": ["spec.selector.tandem.dev/color"],
+        "kubernetes_service_v1.api-preview": ["spec.selector.tandem.dev/color"],
+        "kubernetes_horizontal_pod_autoscaler_v2.api-blue": ["spec.max_replicas"],
+        "kubernetes_horizontal_pod_autoscaler_v2.api-green": ["spec.max_replicas"],
+      });
+    });
+
+    test("with the idle colour scaled down, only replica counts change besides; the colour going live changes only under ignore_changes", () => {
+      const before = synth({ activeColor: "blue", idleReplicas: 1 });
+      const after = synth({ activeColor: "green", idleReplicas: 1 });
+      expect(attributeDiff(before, after)).toEqual({
+        "kubernetes_service_v1.api": ["spec.selector.tandem.dev/color"],
+        "kubernetes_service_v1.api-active": ["spec.selector.tandem.dev/color"],
+        "kubernetes_service_v1.api-preview": ["spec.selector.tandem.dev/color"],
+        "kubernetes_horizontal_pod_autoscaler_v2.api-blue": ["spec.max_replicas", "spec.min_replicas"],
+        "kubernetes_horizontal_pod_autoscaler_v2.api-green": ["spec.max_replicas", "spec.min_replicas"],
+        "kubernetes_deployment_v1.api-blue": ["spec.replicas"],
+        "kubernetes_deployment_v1.api-green": ["spec.replicas"],
+        // A colour of 1 pod may lose it to a drain (maxUnavailable 1); one of 3 pods keeps 2 (minAvailable 2).
+        "kubernetes_pod_disruption_budget_v1.api-blue": ["spec.max_unavailable", "spec.min_available"],
+        "kubernetes_pod_disruption_budget_v1.api-green": ["spec.max_unavailable", "spec.min_available"],
+      });
+      // Green goes live: its one change is the replica count Terraform ignores (the HPA owns it), so its plan is empty.
+      expect(byName(after, "kubernetes_deployment_v1")["api-green"].lifecycle?.ignore_changes).toEqual(["spec[0].replicas"]);
+      expect(byName(before, "kubernetes_deployment_v1")["api-blue"].spec.template).toEqual(byName(after, "kubernetes_deployment_v1")["api-blue"].spec.template);
+    });
+
+    test("canary 25 % -> promote changes selectors and HPA bounds only; the pod templates never change", () => {
+      const canary = synth({ canaryPercent: 25 });
+      const promoted = synth({ activeColor: "green" });
+      const diff = attributeDiff(canary, promoted);
+      for (const paths of Object.values(diff)) for (const p of paths) expect(p).toMatch(/^spec\.(selector|replicas|min_replicas|max_replicas|min_available|max_unavailable)\b/);
+    });
+
+    test("order in one deploy: HPA bounds, then the colour that will serve, then the Services, then the colour that stops serving", () => {
+      const json = synth({ activeColor: "green" });
+      const dep = (type: string, name: string) => byName(json, type)[name].depends_on ?? [];
+      const at = (type: string, name: string) => addressOf(json, type, name);
+      const services = ["api", "api-active", "api-preview"].map((n) => at("kubernetes_service_v1", n));
+      for (const s of ["api", "api-active", "api-preview"]) expect(dep("kubernetes_service_v1", s)).toEqual([at("kubernetes_deployment_v1", "api-green")]);
+      expect(dep("kubernetes_deployment_v1", "api-green")).toEqual([at("kubernetes_horizontal_pod_autoscaler_v2", "api-green")]);
+      expect(dep("kubernetes_horizontal_pod_autoscaler_v2", "api-blue")).toEqual(services);
+      // After its HPA, which comes after the Services.
+      expect(dep("kubernetes_deployment_v1", "api-blue")).toEqual([at("kubernetes_horizontal_pod_autoscaler_v2", "api-blue")]);
+      expect(byName(json, "kubernetes_deployment_v1")["api-green"].wait_for_rollout).toBe(true);
+    });
+
+    test("a colour that is removed goes only after the Services switched away from it (create_before_destroy)", () => {
+      // Without it Terraform destroys a Deployment before updating the Services that select it.
+      const d = byName(synth({ idleReplicas: 0, activeColor: "green" }), "kubernetes_deployment_v1");
+      expect(d["api-green"].lifecycle?.create_before_destroy).toBe(true);
+      expect(byName(synth(), "kubernetes_deployment_v1")["api-green"].lifecycle?.create_before_destroy).toBe(true);
+    });
+
+    test("during a canary the Services wait for both colours", () => {
+      const json = synth({ canaryPercent: 50 });
+      expect(byName(json, "kubernetes_service_v1").api.depends_on).toEqual([addressOf(json, "kubernetes_deployment_v1", "api-blue"), addressOf(json, "kubernetes_deployment_v1", "api-green")]);
     });
   });
 
-  test("restricted security context, no service account token, dedicated KSA bound to a GSA through Workload Identity", () => {
-    const json = synth();
-    const pod = (byName(json, "kubernetes_deployment_v1")["api-blue"].spec as { template: { spec: Record<string, unknown> & { container: Record<string, unknown>[] } } }).template.spec;
-    expect(pod).toMatchObject({ automount_service_account_token: false, service_account_name: "api", security_context: { run_as_non_root: true, seccomp_profile: { type: "RuntimeDefault" } } });
-    expect(pod.container[0].security_context).toMatchObject({ allow_privilege_escalation: false, read_only_root_filesystem: true, capabilities: { drop: ["ALL"] }, run_as_non_root: true });
-    const ksa = resourcesOf(json, "kubernetes_service_account_v1")[0] as Obj;
-    expect((ksa.metadata as unknown as { annotations: Record<string, string> }).annotations["iam.gke.io/gcp-service-account"]).toMatch(/google_service_account\.bg_gsa_\w+\.email/);
-    expect(resourcesOf(json, "google_service_account_iam_member")[0]).toMatchObject({ role: "roles/iam.workloadIdentityUser", member: "serviceAccount:p-test.svc.id.goog[new-platform/api]" });
+  describe("per colour", () => {
+    test("HPA autoscaling/v2: CPU 70 %, memory 80 %, scale up 100 % per 30 s, scale down 50 % after a 300 s window", () => {
+      expect(byName(synth(), "kubernetes_horizontal_pod_autoscaler_v2")["api-blue"].spec).toMatchObject({
+        scale_target_ref: { api_version: "apps/v1", kind: "Deployment", name: "api-blue" },
+        metric: [
+          { type: "Resource", resource: { name: "cpu", target: { type: "Utilization", average_utilization: 70 } } },
+          { type: "Resource", resource: { name: "memory", target: { type: "Utilization", average_utilization: 80 } } },
+        ],
+        behavior: {
+          scale_up: [{ stabilization_window_seconds: 0, policy: [{ type: "Percent", value: 100, period_seconds: 30 }] }],
+          scale_down: [{ stabilization_window_seconds: 300, policy: [{ type: "Percent", value: 50 }] }],
+        },
+      });
+    });
+
+    test.each([
+      [{}, { min_available: "2" }],
+      [{ canaryPercent: 5 }, { max_unavailable: "1" }],
+    ])("PDB with %j: %j on the smaller colour, so a drain is never blocked", (overrides, expected) => {
+      const pdb = byName(synth(overrides), "kubernetes_pod_disruption_budget_v1")["api-green"].spec;
+      expect(pdb).toMatchObject({ ...expected, selector: { match_labels: { "app.kubernetes.io/name": "api", "tandem.dev/color": "green" } } });
+    });
+
+    test("requests 500m/512Mi, limits 2000m/2Gi, and startup/liveness/readiness probes on the health path", () => {
+      const container = podOf(byName(synth({ healthPath: "/healthz" }), "kubernetes_deployment_v1")["api-blue"]).container[0];
+      expect(container).toMatchObject({
+        resources: { requests: { cpu: "500m", memory: "512Mi" }, limits: { cpu: "2000m", memory: "2Gi" } },
+        startup_probe: { http_get: { path: "/healthz", port: "8080" } },
+        liveness_probe: { http_get: { path: "/healthz", port: "8080" } },
+        readiness_probe: { http_get: { path: "/healthz", port: "8080" } },
+      });
+    });
+
+    test("restricted security context and no Kubernetes API token", () => {
+      const pod = podOf(byName(synth(), "kubernetes_deployment_v1")["api-blue"]);
+      expect(pod).toMatchObject({ automount_service_account_token: false, security_context: { run_as_non_root: true, seccomp_profile: { type: "RuntimeDefault" } } });
+      expect(pod.container[0].security_context).toMatchObject({
+        allow_privilege_escalation: false,
+        privileged: false,
+        read_only_root_filesystem: true,
+        capabilities: { drop: ["ALL"] },
+        run_as_non_root: true,
+      });
+    });
+
+    test("a dedicated Kubernetes service account bound to its own Google service account through Workload Identity", () => {
+      const json = synth();
+      const ksa = resourcesOf(json, "kubernetes_service_account_v1")[0] as Body;
+      expect(ksa).toMatchObject({ metadata: { name: "api", namespace: "new-platform" }, automount_service_account_token: false });
+      expect(ksa.metadata.annotations!["iam.gke.io/gcp-service-account"]).toMatch(/^\$\{google_service_account\.bg_gsa_\w+\.email\}$/);
+      expect(resourcesOf(json, "google_service_account")[0]).toMatchObject({ account_id: "wl-api", project: "p-test" });
+      expect(resourcesOf(json, "google_service_account_iam_member")[0]).toMatchObject({ role: "roles/iam.workloadIdentityUser", member: "serviceAccount:p-test.svc.id.goog[new-platform/api]" });
+      expect(podOf(byName(json, "kubernetes_deployment_v1")["api-blue"]).service_account_name).toMatch(/^\$\{kubernetes_service_account_v1\.bg_ksa_\w+\.metadata\[0\]\.name\}$/);
+    });
+
+    test.each([
+      ["api", "wl-api"],
+      ["a", "wl-a-svc"],
+      ["a-very-long-service-name-for-orders-team", /^wl-a-very-long-service-[0-9a-f]{6}$/],
+    ])("Google service account id for %s is valid (6-30 characters)", (name, expected) => {
+      const id = stackWith({ name }).bg.googleServiceAccount.accountIdInput ?? "";
+      expect(id).toMatch(typeof expected === "string" ? new RegExp(`^${expected}$`) : expected);
+      expect(id).toMatch(/^[a-z][-a-z0-9]{4,28}[a-z0-9]$/);
+    });
+
+    test("config from a ConfigMap mounted as files, with its hash in the pod template", () => {
+      const json = synth({ config: { LOG_LEVEL: "info" } });
+      expect(byName(json, "kubernetes_config_map_v1")["api-config"]).toMatchObject({ data: { LOG_LEVEL: "info" } });
+      const d = byName(json, "kubernetes_deployment_v1")["api-blue"];
+      expect(podOf(d).container[0].volume_mount).toContainEqual({ name: "config", mount_path: "/etc/api", read_only: true });
+      const other = byName(synth({ config: { LOG_LEVEL: "debug" } }), "kubernetes_deployment_v1")["api-blue"];
+      expect(d.spec.template!.metadata.annotations).not.toEqual(other.spec.template!.metadata.annotations);
+    });
+
+    test("secrets are files from Secret Manager through the GKE add-on's CSI driver, never env vars; access to each secret only", () => {
+      const { stack, bg } = stackWith({ secrets: { "db-password": "pg-app-password" } });
+      const json = JSON.parse(Testing.synth(stack, true)) as TerraformJson;
+      const pod = podOf(byName(json, "kubernetes_deployment_v1")["api-blue"]);
+      expect(pod.volume).toContainEqual({ name: "secrets", csi: { driver: "secrets-store-gke.csi.k8s.io", read_only: true, volume_attributes: { secretProviderClass: "api-secrets" } } });
+      expect(pod.container[0].volume_mount).toContainEqual({ name: "secrets", mount_path: "/var/run/secrets/api", read_only: true });
+      expect(JSON.stringify(pod.container[0].env)).not.toMatch(/pg-app-password|secret_key_ref/);
+      expect(resourcesOf(json, "google_secret_manager_secret_iam_member")).toEqual([
+        expect.objectContaining({ secret_id: "pg-app-password", role: "roles/secretmanager.secretAccessor", member: expect.stringMatching(/google_service_account\.bg_gsa_\w+\.member/) }),
+      ]);
+      expect(bg.secretProviderClassYaml).toContain('resourceName: "projects/p-test/secrets/pg-app-password/versions/latest"');
+      expect(bg.secretProviderClassYaml).toContain("provider: gke");
+    });
+
+    test("one secret mounted as two files is granted once", () => {
+      const json = synth({ secrets: { password: "pg-app-password", "password.txt": "pg-app-password", "api-key": "stripe-key" } });
+      expect(resourcesOf(json, "google_secret_manager_secret_iam_member").map((m) => m.secret_id)).toEqual(["pg-app-password", "stripe-key"]);
+    });
+
+    test("extra pod labels reach the pods but never the selectors", () => {
+      const d = byName(synth({ podLabels: { "app.kubernetes.io/part-of": "tandem" } }), "kubernetes_deployment_v1")["api-blue"];
+      expect(d.spec.template!.metadata.labels).toEqual({ "app.kubernetes.io/part-of": "tandem", "app.kubernetes.io/name": "api", "tandem.dev/color": "blue" });
+      expect(d.spec.selector).toEqual({ match_labels: { "app.kubernetes.io/name": "api", "tandem.dev/color": "blue" } });
+    });
   });
 
-  test("config from a ConfigMap; secrets as files through the Secret Manager CSI driver, with access to each secret only", () => {
-    const json = synth({ config: { LOG_LEVEL: "info" }, secrets: { "db-password": "pg-app-password" } });
-    expect(byName(json, "kubernetes_config_map_v1")["api-config"]).toMatchObject({ data: { LOG_LEVEL: "info" } });
-    const pod = JSON.stringify(byName(json, "kubernetes_deployment_v1")["api-blue"]);
-    expect(pod).toContain('"driver":"secrets-store-gke.csi.k8s.io"');
-    expect(pod).not.toMatch(/pg-app-password.*value_from|secret_key_ref/);
-    expect(resourcesOf(json, "google_secret_manager_secret_iam_member")).toEqual([expect.objectContaining({ secret_id: "pg-app-password", role: "roles/secretmanager.secretAccessor" })]);
+  describe("network policy", () => {
+    const policyOf = (json: TerraformJson) => resourcesOf(json, "kubernetes_network_policy_v1")[0] as { spec: { pod_selector: unknown; ingress?: { from: unknown[] }[]; egress: { to: unknown[]; ports: unknown[] }[] } };
+
+    test("only the router in; only DNS and the listed destinations out; allowFrom() opens it to another workload", () => {
+      const { stack, bg } = stackWith({});
+      bg.allowFrom({ podLabels: { app: "batch" }, namespaceLabels: { team: "data" } });
+      const policy = policyOf(JSON.parse(Testing.synth(stack)) as TerraformJson);
+      expect(policy.spec.pod_selector).toEqual({ match_labels: { "app.kubernetes.io/name": "api" } });
+      expect(policy.spec.ingress).toEqual([
+        {
+          from: [{ pod_selector: { match_labels: { "app.kubernetes.io/name": "tandem-router" } } }, { pod_selector: { match_labels: { app: "batch" } }, namespace_selector: { match_labels: { team: "data" } } }],
+          ports: [{ port: "8080", protocol: "TCP" }],
+        },
+      ]);
+      expect(policy.spec.egress).toEqual([
+        {
+          to: [{ namespace_selector: { match_labels: { "kubernetes.io/metadata.name": "kube-system" } }, pod_selector: { match_labels: { "k8s-app": "kube-dns" } } }],
+          ports: [
+            { port: "53", protocol: "UDP" },
+            { port: "53", protocol: "TCP" },
+          ],
+        },
+        { to: [{ ip_block: { cidr: "10.30.0.0/20" } }], ports: [{ port: "5432", protocol: "TCP" }] },
+      ]);
+    });
+
+    test("without peers nothing may connect (no rule without `from`, which would admit everyone)", () => {
+      expect(policyOf(synth({ allowFrom: [] })).spec.ingress ?? []).toEqual([]);
+    });
+
+    test("allowFrom rejects empty pod labels, which would match every pod", () => {
+      expect(() => stackWith({ allowFrom: [{ podLabels: {} }] })).toThrow(/allowFrom got empty podLabels/);
+    });
   });
 
-  test("network policy: only the router in; only DNS and the listed CIDRs out; allowFrom opens it further", () => {
-    const stack = new TerraformStack(Testing.app(), "t");
-    new KubernetesProvider(stack, "k8s", {});
-    const bg = new BlueGreenService(stack, "bg", base);
-    bg.allowFrom({ podLabels: { app: "batch" }, namespaceLabels: { team: "data" } });
-    const policy = resourcesOf(JSON.parse(Testing.synth(stack)) as TerraformJson, "kubernetes_network_policy_v1")[0] as { spec: { ingress: { from: unknown[] }[]; egress: { to: unknown[] }[] } };
-    expect(policy.spec.ingress[0].from).toEqual([
-      { pod_selector: { match_labels: { "app.kubernetes.io/name": "tandem-router" } } },
-      { pod_selector: { match_labels: { app: "batch" } }, namespace_selector: { match_labels: { team: "data" } } },
-    ]);
-    expect(JSON.stringify(policy.spec.egress)).toContain("kube-dns");
-    expect(JSON.stringify(policy.spec.egress)).toContain('"cidr":"10.30.0.0/20"');
-    expect(policy.spec.egress).toHaveLength(2);
+  describe("attributes and namespace", () => {
+    test("typed attributes name the Services and selectors", () => {
+      const { bg } = stackWith({ activeColor: "green" });
+      expect([bg.serviceName, bg.activeServiceName, bg.previewServiceName, bg.servicePort]).toEqual(["api", "api-active", "api-preview", 80]);
+      expect(bg.activeSelector).toEqual({ "app.kubernetes.io/name": "api", "tandem.dev/color": "green" });
+      expect(bg.previewSelector).toEqual({ "app.kubernetes.io/name": "api", "tandem.dev/color": "blue" });
+      expect([bg.activeColor, bg.idleColor]).toEqual(["green", "blue"]);
+      expect(Object.keys(bg.deployments).sort()).toEqual(["blue", "green"]);
+    });
+
+    test("uses the namespace it is given and creates none by default", () => {
+      const json = synth({ namespace: undefined });
+      expect(resourcesOf(json, "kubernetes_namespace_v1")).toEqual([]);
+      expect(byName(json, "kubernetes_deployment_v1")["api-blue"].metadata).toMatchObject({ namespace: "new-platform" });
+    });
+
+    test("createNamespace creates it with the restricted Pod Security Standard and places everything in it", () => {
+      const json = synth({ createNamespace: true, namespace: "orders" });
+      expect(resourcesOf(json, "kubernetes_namespace_v1")).toEqual([expect.objectContaining({ metadata: expect.objectContaining({ name: "orders", labels: expect.objectContaining({ "pod-security.kubernetes.io/enforce": "restricted" }) }) })]);
+      expect(byName(json, "kubernetes_deployment_v1")["api-blue"].metadata).toMatchObject({ namespace: expect.stringMatching(/^\$\{kubernetes_namespace_v1\.bg_namespace_\w+\.metadata\[0\]\.name\}$/) });
+    });
   });
 
-  test("typed attributes name the services and selectors", () => {
-    const bg = new BlueGreenService(new TerraformStack(Testing.app(), "t"), "bg", { ...base, activeColor: "green" });
-    expect([bg.serviceName, bg.activeServiceName, bg.previewServiceName]).toEqual(["api", "api-active", "api-preview"]);
-    expect(bg.activeSelector).toEqual({ "app.kubernetes.io/name": "api", "tandem.dev/color": "green" });
-  });
-
-  const make = (overrides: Record<string, unknown>) => () => new BlueGreenService(new TerraformStack(Testing.app(), "t"), "bg", { ...base, ...overrides } as BlueGreenServiceProps);
-  test.each([
-    [{ green: {}, activeColor: "green" }, /green\.image is missing, but green is the active colour/],
-    [{ canaryPercent: 120 }, /canaryPercent is 120; it must be 0-100/],
-    [{ autoscaling: { minReplicas: 5, maxReplicas: 2 } }, /autoscaling\.minReplicas is 5 and maxReplicas 2/],
-    [{ minAvailable: 3 }, /minAvailable is 3 with autoscaling\.minReplicas 3; a PDB that keeps every pod blocks every node drain/],
-    [{ activeColor: "red" }, /activeColor is "red"; it must be "blue" or "green"/],
-    [{ blue: { image: "example/api:latest" } }, /blue\.image is "example\/api:latest"; pin a tag or digest/],
-    [{ green: {}, canaryPercent: 10 }, /canaryPercent is 10 but green\.image is missing/],
-  ])("rejects %j", (overrides, message) => {
-    expect(make(overrides)).toThrow(message);
+  describe("bad input fails synth with a clear message", () => {
+    const make = (overrides: Record<string, unknown>) => () => stackWith(overrides as Partial<BlueGreenServiceProps>);
+    test.each([
+      [{ green: {}, activeColor: "green" }, /test\/bg: green\.image is missing, but green is the active colour/],
+      [{ canaryPercent: 120 }, /canaryPercent is 120; it must be 0-100/],
+      [{ canaryPercent: -5 }, /canaryPercent is -5; it must be 0-100/],
+      [{ autoscaling: { minReplicas: 5, maxReplicas: 2 } }, /autoscaling\.minReplicas is 5 and maxReplicas 2; need whole numbers with 1 <= min <= max/],
+      [{ minAvailable: 3 }, /minAvailable is 3 with autoscaling\.minReplicas 3; a PDB that keeps every pod blocks every node drain/],
+      [{ activeColor: "red" }, /activeColor is "red"; it must be "blue" or "green"/],
+      [{ red: { image: "example/api:2.0.0" } }, /"red" is not a colour; a blue-green service has exactly two colours, blue and green/],
+      [{ blue: { image: "example/api:latest" } }, /blue\.image is "example\/api:latest"; pin a tag or digest/],
+      [{ blue: { image: "example/api" } }, /blue\.image is "example\/api"; pin a tag or digest/],
+      [{ green: {}, canaryPercent: 10 }, /canaryPercent is 10 but green\.image is missing; the canary runs the idle colour/],
+      [{ canaryPercent: 25, idleReplicas: 0 }, /idleReplicas is 0 while canaryPercent is 25; you cannot scale down the colour you are switching to/],
+      [{ idleReplicas: 11 }, /idleReplicas is 11; use 0-10/],
+      [{ canaryReplicas: 1, canaryPercent: 50 }, /canaryReplicas is 1; use 2-100/],
+      [{ name: "Api_v2" }, /name is "Api_v2"; use a lower-case DNS label/],
+      [{ secrets: { "../etc/passwd": "x" } }, /secrets has file name "\.\.\/etc\/passwd"/],
+      [{ containerPort: 0 }, /containerPort is 0; use 1-65535/],
+      [{ namespace: "New Platform" }, /namespace is "New Platform"; use a Kubernetes namespace name/],
+    ])("rejects %j", (overrides, message) => {
+      expect(make(overrides)).toThrow(message);
+    });
   });
 });
