@@ -6,7 +6,7 @@ import { platformPortRequests, ROUTER_SERVICE as ROUTER } from "./port-requests"
 import { DockerTarget } from "./private/docker-target";
 import { KubernetesTarget } from "./private/kubernetes-target";
 import { healthPathProblem, MIGRATION_PHASES, MigrationPhase, NewRoute, renderRouterConfig, routePathProblem } from "./router-config";
-import { ROUTER_CONTAINER_PORT } from "./router-defaults";
+import { DOCKER_DNS, KUBE_DNS, ROUTER_CONTAINER_PORT } from "./router-defaults";
 
 /** The system being replaced. Tandem never declares, changes or removes its resources. */
 export interface LegacySystem {
@@ -26,6 +26,10 @@ export interface LegacySystem {
    * @default - host and port of `baseUrl`
    */
   readonly upstream?: string;
+  /** Verify legacy's TLS certificate (https `baseUrl`) against `trustedCertificate`. Turning it off must be explicit. @default true */
+  readonly verifyTls?: boolean;
+  /** CA bundle (a path in the router image) legacy's certificate is verified with. @default "/etc/ssl/certs/ca-certificates.crt" */
+  readonly trustedCertificate?: string;
 }
 
 /** One service of the new platform. Keyed by name in {@link ParallelPlatformProps.services}. */
@@ -150,24 +154,30 @@ export class ParallelPlatform extends Construct {
 
     const entry = Object.entries(props.services).find(([, s]) => s.entry)!;
     const k8s = props.target.kind === "kubernetes" ? props.target : undefined;
+    // The name the router (and other services) reach a service by: the container on Docker, the Service in the cluster.
     const upstream = (name: string) => (k8s ? `${props.name}-${name}.${k8s.namespace}.svc.cluster.local:${port(name)}` : `${props.name}-${name}:${props.services[name].containerPort}`);
     const legacy = legacyEndpoint(props.legacy);
     this.checkLegacyOrigin(props, legacy);
     const routes: NewRoute[] = Object.entries(props.services)
       .filter(([, s]) => s.routePath)
-      .map(([name, s]) => ({ path: s.routePath!, upstream: upstream(name) }));
+      .map(([name, s]) => ({ path: s.routePath!, service: name, backends: [{ upstream: upstream(name), weightPercent: 100 }] }));
     this.routerConfig = renderRouterConfig({
       phase: props.router.phase,
       domain: props.router.domain,
       weightPercent: props.router.weightPercent,
-      // In the cluster the router reaches legacy through the `legacy` Service (ExternalName or EndpointSlice).
-      legacyUpstream: k8s ? `legacy.${k8s.namespace}.svc.cluster.local:${legacy.port}` : `${legacy.host}:${legacy.port}`,
-      newUpstream: upstream(entry[0]),
-      legacyTls: legacy.tls,
-      legacyServerName: legacy.serverName,
-      legacyHealthPath: props.legacy.healthPath ?? "/health",
-      newHealthPath: entry[1].healthPath ?? "/health",
+      legacy: {
+        // In the cluster the router reaches legacy through the `legacy` Service (ExternalName or EndpointSlice).
+        upstream: k8s ? `legacy.${k8s.namespace}.svc.cluster.local:${legacy.port}` : `${legacy.host}:${legacy.port}`,
+        tls: legacy.tls,
+        serverName: legacy.serverName,
+        verifyTls: props.legacy.verifyTls ?? true,
+        trustedCertificate: props.legacy.trustedCertificate,
+        healthPath: props.legacy.healthPath ?? "/health",
+      },
+      entry: { service: entry[0], backends: [{ upstream: upstream(entry[0]), weightPercent: 100 }], healthPath: entry[1].healthPath ?? "/health" },
       routes,
+      // Docker's embedded DNS on user-defined networks; kube-dns in the cluster.
+      resolver: k8s ? KUBE_DNS : DOCKER_DNS,
       listenPort: ROUTER_CONTAINER_PORT,
     });
     this.routerConfigHash = createHash("sha256").update(this.routerConfig).digest("hex");

@@ -4,3 +4,7 @@ export const DEFAULT_ROUTER_IMAGE = "nginxinc/nginx-unprivileged:1.27.3-alpine";
 export const ROUTER_CONTAINER_PORT = 8080;
 /** UID (and GID) of nginx in the unprivileged image. */
 export const ROUTER_RUN_AS_USER = 101;
+/** Docker's embedded DNS server, on user-defined networks. */
+export const DOCKER_DNS = "127.0.0.11";
+/** kube-dns, resolved once at the router's start by the pod's resolver. */
+export const KUBE_DNS = "kube-dns.kube-system.svc.cluster.local";
