@@ -3,6 +3,7 @@ import { GoogleProvider } from "@cdktf/provider-google/lib/provider";
 import { KubernetesProvider } from "@cdktf/provider-kubernetes/lib/provider";
 import { Fn, GcsBackend, TerraformOutput, TerraformStack } from "cdktf";
 import { Construct } from "constructs";
+import { TERRAFORM_REQUIRED_VERSION } from "../src/database";
 import { AccessMatrix, AreaWorkloads } from "../src/access";
 import { Memorystore } from "../src/cache";
 import { GcpEnvironmentConfig } from "../src/config";
@@ -55,6 +56,8 @@ export class GcpStack extends TerraformStack {
 
   constructor(scope: Construct, id: string, props: GcpStackProps) {
     super(scope, id);
+    // Every stack runs on the Terraform the tier checks with (write-only attributes need 1.11).
+    this.addOverride("terraform.required_version", TERRAFORM_REQUIRED_VERSION);
     const { config } = props;
     this.config = config;
     const { project, region } = config.gcp;

@@ -252,7 +252,8 @@ const dockerEnvironmentSchema = z
     ...common,
     target: z.literal("docker"),
     state: stateSchema,
-    docker: z.object({ host: z.string().default("unix:///var/run/docker.sock") }).strict().prefault({}),
+    /** Docker engine; without it, DOCKER_HOST or the local socket (as the docker CLI). */
+    docker: z.object({ host: z.string().min(1).optional() }).strict().prefault({}),
   })
   .strict()
   .superRefine((env, ctx) => {

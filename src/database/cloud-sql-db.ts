@@ -3,7 +3,7 @@ import { SecretManagerSecretVersion } from "@cdktf/provider-google/lib/secret-ma
 import { SqlDatabase } from "@cdktf/provider-google/lib/sql-database";
 import { SqlDatabaseInstance, SqlDatabaseInstanceSettings } from "@cdktf/provider-google/lib/sql-database-instance";
 import { SqlUser } from "@cdktf/provider-google/lib/sql-user";
-import { Fn, TerraformLocal, Token } from "cdktf";
+import { Fn, TerraformLocal, TerraformStack, Token } from "cdktf";
 import { Construct } from "constructs";
 import { INetworkRef } from "../network/network";
 
@@ -86,6 +86,9 @@ export interface CloudSqlDbProps {
   readonly labels?: Record<string, string>;
 }
 
+/** Write-only attributes (the passwords here) need Terraform 1.11; a stack with a CloudSqlDb says so. */
+export const TERRAFORM_REQUIRED_VERSION = ">= 1.11";
+
 const WEEKDAY_NUMBER: Record<Weekday, number> = { MONDAY: 1, TUESDAY: 2, WEDNESDAY: 3, THURSDAY: 4, FRIDAY: 5, SATURDAY: 6, SUNDAY: 7 };
 
 /** CIS PostgreSQL logging flags plus IAM authentication. */
@@ -128,6 +131,7 @@ export class CloudSqlDb extends Construct {
   constructor(scope: Construct, id: string, props: CloudSqlDbProps) {
     super(scope, id);
     this.validate(props);
+    TerraformStack.of(this).addOverride("terraform.required_version", TERRAFORM_REQUIRED_VERSION);
     const labels = props.labels ?? {};
     this.maxConnections = props.maxConnections ?? 200;
 

@@ -37,6 +37,13 @@ function k8s(overrides: Partial<ParallelPlatformProps> = {}): { json: TerraformJ
 
 type Container = { name: string; read_only: boolean; user?: string; security_opts: string[]; capabilities: { drop: string[] }; ports: { internal: number; external: number; ip: string }[]; networks_advanced: { name: string }[]; env: string[]; healthcheck: { test: string[] }; memory: number; restart: string; upload?: { content: string }[]; labels: { label: string; value: string }[] };
 
+/** The router's nginx.conf as the Docker target hands it to the config writer. */
+function routerConfigOf(json: TerraformJson): string {
+  const env = (resourcesOf(json, "docker_container") as { env?: string[] }[]).flatMap((c) => c.env ?? []).find((e) => e.startsWith("TANDEM_NGINX_CONF="));
+  if (!env) throw new Error("no router config writer");
+  return env.slice("TANDEM_NGINX_CONF=".length);
+}
+
 describe("ParallelPlatform on Docker", () => {
   test("one hardened container per service on its planned host port, bound to 127.0.0.1", () => {
     const containers = resourcesOf(dockerSynth(), "docker_container") as unknown as Container[];
@@ -65,19 +72,28 @@ describe("ParallelPlatform on Docker", () => {
     expect(containers.map((c) => c.name).filter((n) => n.includes("netbox"))).toEqual([]);
   });
 
-  test("bridge services get LEGACY_URL (the legacy container by name, not localhost) and the migration flags", () => {
+  test("bridge services get LEGACY_URL (the legacy container by name, not localhost); the phase is not in any service's env", () => {
     const containers = resourcesOf(dockerSynth(), "docker_container") as unknown as Container[];
     const api = containers.find((c) => c.name === "tandem-api")!;
-    expect(api.env).toEqual(expect.arrayContaining(["LEGACY_URL=http://netbox:8000", "MIGRATION_MODE=parallel", "MIGRATION_PHASE=path"]));
+    expect(api.env).toEqual(expect.arrayContaining(["LEGACY_URL=http://netbox:8000", "MIGRATION_MODE=parallel"]));
+    expect(containers.flatMap((c) => c.env ?? []).some((e) => e.startsWith("MIGRATION_PHASE="))).toBe(false);
     expect(containers.find((c) => c.name === "tandem-web")!.env.some((e) => e.startsWith("LEGACY_URL="))).toBe(false);
   });
 
-  test("the router reaches legacy by its container name and starts after the services' containers", () => {
+  test("the router reaches legacy by its container name through Docker's DNS, at request time", () => {
     const json = dockerSynth();
-    const router = (resourcesOf(json, "docker_container") as unknown as (Container & { depends_on: string[]; user: string })[]).find((c) => c.name === "tandem-router")!;
-    expect(router.upload?.[0].content).toContain("upstream tandem_legacy { server netbox:8000; keepalive 16; }");
+    const config = routerConfigOf(json);
+    expect(config).toContain('set $tandem_upstream "netbox:8000";');
+    expect(config).toContain("resolver 127.0.0.11 valid=5s ipv6=off;");
+    const router = (resourcesOf(json, "docker_container") as unknown as (Container & { user: string })[]).find((c) => c.name === "tandem-router")!;
     expect(router.user).toBe("101:101");
-    expect(router.depends_on).toEqual(expect.arrayContaining([expect.stringMatching(/^docker_container\.platform_docker_svc-web_/), expect.stringMatching(/^docker_container\.platform_docker_svc-api_/)]));
+  });
+
+  test("CPU and memory are limited in a way the pinned docker provider handles: a CFS quota, and no swap", () => {
+    const web = (resourcesOf(dockerSynth(), "docker_container") as unknown as (Container & Record<string, unknown>)[]).find((c) => c.name === "tandem-web")!;
+    expect(web).toMatchObject({ cpu_period: 100000, cpu_quota: 50000, memory: 512, memory_swap: 512 });
+    // docker provider 3.6.2 crashes on `cpus` (kreuzwerker/terraform-provider-docker#759).
+    expect(web.cpus).toBeUndefined();
   });
 
   test("a non-HTTP service gets its health command and a tmpfs for each writable path", () => {
@@ -98,16 +114,35 @@ describe("ParallelPlatform on Docker", () => {
     expect((resourcesOf(json, "docker_container") as unknown as Container[]).find((c) => c.name === "tandem-web")!.ports[0].ip).toBe("0.0.0.0");
   });
 
-  test("the router container carries the generated config and its hash", () => {
-    const router = (resourcesOf(dockerSynth(), "docker_container") as unknown as Container[]).find((c) => c.name === "tandem-router")!;
-    expect(router.upload?.[0].content).toContain('migration phase "path"');
-    expect(router.upload?.[0].content).toContain("location /api/v2/");
+  test("the router keeps a read-only root and reads its config from a volume a one-shot writer fills", () => {
+    const json = dockerSynth();
+    const containers = resourcesOf(json, "docker_container") as unknown as (Container & { volumes: { volume_name: string; container_path: string; read_only?: boolean }[]; must_run?: boolean; network_mode?: string; command: string[] })[];
+    const router = containers.find((c) => c.name === "tandem-router")!;
+    const writer = containers.find((c) => c.name.startsWith("tandem-router-config-"))!;
+    expect(router.read_only).toBe(true);
+    expect(router.upload).toBeUndefined();
+    expect(router.volumes).toEqual([expect.objectContaining({ container_path: "/etc/tandem", read_only: true })]);
     expect(router.ports[0]).toMatchObject({ external: 8180, ip: "127.0.0.1" });
-    expect(router.labels.find((l) => l.label === "tandem.config-hash")?.value).toMatch(/^[0-9a-f]{64}$/);
+    expect(writer).toMatchObject({ read_only: true, must_run: false, network_mode: "none", capabilities: { drop: ["ALL"] } });
+    expect(writer.volumes).toEqual([expect.objectContaining({ container_path: "/config" })]);
+    expect(routerConfigOf(json)).toContain('migration phase "path"');
+    expect(writer.labels.find((l) => l.label === "tandem.config-hash")?.value).toMatch(/^[0-9a-f]{64}$/);
+  });
+
+  test("a phase change replaces only the config writer: the router and the services keep their configuration", () => {
+    const strip = (json: TerraformJson) => {
+      const containers = { ...(json.resource?.docker_container ?? {}) };
+      for (const [id, c] of Object.entries(containers)) if (String(c.name).startsWith("tandem-router-config-")) delete containers[id];
+      return containers;
+    };
+    const path = dockerSynth();
+    const cutover = dockerSynth({ router: { domain: "example.com", phase: "cutover", port: 8180 } });
+    expect(routerConfigOf(cutover)).not.toEqual(routerConfigOf(path));
+    expect(strip(cutover)).toEqual(strip(path));
   });
 
   test("no host port collides with a legacy port", () => {
-    const ports = (resourcesOf(dockerSynth(), "docker_container") as unknown as Container[]).flatMap((c) => c.ports.map((p) => p.external));
+    const ports = (resourcesOf(dockerSynth(), "docker_container") as unknown as Container[]).flatMap((c) => (c.ports ?? []).map((p) => p.external));
     for (const p of Object.values(legacy.reservedPorts)) expect(ports).not.toContain(p);
   });
 });
@@ -159,11 +194,17 @@ describe("ParallelPlatform on Kubernetes", () => {
     expect(router.spec.strategy).toEqual({ type: "RollingUpdate", rolling_update: { max_unavailable: "0", max_surge: "1" } });
   });
 
-  test("the router talks TLS to an https legacy, by its Service, with the legacy name for SNI", () => {
+  test("the router talks verified TLS to an https legacy, by its Service, with the legacy name for SNI", () => {
     const config = k8s().platform.routerConfig;
-    expect(config).toMatch(/proxy_pass https:\/\/tandem_legacy;/);
-    expect(config).toContain("upstream tandem_legacy { server legacy.new-platform.svc.cluster.local:443; keepalive 16; }");
+    expect(config).toMatch(/proxy_pass https:\/\/\$tandem_upstream;/);
+    expect(config).toContain('set $tandem_upstream "legacy.new-platform.svc.cluster.local:443";');
     expect(config).toContain("proxy_ssl_name app.example.com;");
+    expect(config).toContain("proxy_ssl_verify on;");
+    expect(config).toContain("resolver kube-dns.kube-system.svc.cluster.local valid=5s ipv6=off;");
+  });
+
+  test("turning legacy TLS verification off is explicit", () => {
+    expect(k8s({ legacy: { ...legacy, baseUrl: "https://app.example.com", upstream: "legacy-origin.example.com:443", verifyTls: false } }).platform.routerConfig).toContain("proxy_ssl_verify off;");
   });
 
   test("legacy.upstream is the origin: the legacy Service points at it, and https bridge services call it by name", () => {

@@ -24,6 +24,10 @@ describe("environment stacks", () => {
     expect(Object.keys(json).sort()).toEqual(["dev", "production", "staging"]);
   });
 
+  test.each(["dev", "staging", "production"])("%s requires Terraform >= 1.11 (write-only attributes)", (env) => {
+    expect(json[env].terraform?.required_version).toBe(">= 1.11");
+  });
+
   test("no stack has an error annotation", () => {
     expect(errorAnnotations(app)).toEqual([]);
   });
@@ -107,8 +111,18 @@ describe("environment stacks", () => {
 
   test("dev runs the new platform's containers next to legacy, never on a legacy port", () => {
     const containers = resourcesOf(json.dev, "docker_container") as { name: string; ports: { external: number }[] }[];
-    expect(containers.map((c) => c.name).sort()).toEqual(["tandem-api-gateway", "tandem-coordinator", "tandem-graphql", "tandem-prometheus", "tandem-redis-new", "tandem-router", "tandem-web", "tandem-websocket"]);
-    const ports = containers.flatMap((c) => c.ports.map((p) => p.external));
+    expect(containers.map((c) => c.name.replace(/-[0-9a-f]{12}$/, "-<hash>")).sort()).toEqual([
+      "tandem-api-gateway",
+      "tandem-coordinator",
+      "tandem-graphql",
+      "tandem-prometheus",
+      "tandem-redis-new",
+      "tandem-router",
+      "tandem-router-config-<hash>",
+      "tandem-web",
+      "tandem-websocket",
+    ]);
+    const ports = containers.flatMap((c) => (c.ports ?? []).map((p) => p.external));
     for (const legacyPort of [8000, 5432, 6379]) expect(ports).not.toContain(legacyPort);
   });
 

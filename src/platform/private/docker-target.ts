@@ -2,10 +2,58 @@ import { Container } from "@cdktf/provider-docker/lib/container";
 import { DataDockerNetwork } from "@cdktf/provider-docker/lib/data-docker-network";
 import { Image } from "@cdktf/provider-docker/lib/image";
 import { Network } from "@cdktf/provider-docker/lib/network";
+import { Volume } from "@cdktf/provider-docker/lib/volume";
 import { Construct } from "constructs";
 import type { LegacyEndpoint, ParallelPlatformProps, PlatformService } from "../parallel-platform";
 import { DEFAULT_RUN_AS_USER } from "../pod-security";
+import { ROUTER_HEALTH_PATH } from "../router-config";
 import { DEFAULT_ROUTER_IMAGE, ROUTER_CONTAINER_PORT, ROUTER_RUN_AS_USER } from "../router-defaults";
+
+/** Where the router reads its nginx.conf (the config volume, read-only). */
+export const ROUTER_CONFIG_DIR = "/etc/tandem";
+const CONFIG_ENV = "TANDEM_NGINX_CONF";
+
+/** The writer: check the new config with nginx itself, then swap it in with one rename. */
+const WRITE_ROUTER_CONFIG = [
+  "set -e",
+  "umask 022",
+  `printf '%s' "$${CONFIG_ENV}" > /config/.nginx.conf.new`,
+  // user root: nginx -t as uid 0 would otherwise chown its temp dirs to nobody, which needs a capability.
+  `nginx -e stderr -t -q -c /config/.nginx.conf.new -g 'user root;'`,
+  "mv -f /config/.nginx.conf.new /config/nginx.conf",
+].join("\n");
+
+/**
+ * The router: wait for the config, run nginx, and reload it when the file changes (after nginx -t accepts the new
+ * one; a rejected config keeps the running one and says so). SIGTERM stops nginx gracefully.
+ */
+const RUN_ROUTER = [
+  `c=${ROUTER_CONFIG_DIR}/nginx.conf`,
+  "i=0",
+  'until [ -s "$c" ]; do i=$((i+1)); if [ "$i" -gt 600 ]; then echo "tandem: no router config at $c" >&2; exit 1; fi; sleep 0.1; done',
+  'nginx -e stderr -c "$c" -g "daemon off;" & pid=$!',
+  "trap 'kill -QUIT $pid; wait $pid; exit 0' TERM INT",
+  'last=$(md5sum "$c")',
+  'while kill -0 "$pid" 2>/dev/null; do',
+  "  sleep 1 & wait $!",
+  '  now=$(md5sum "$c")',
+  '  if [ "$now" != "$last" ]; then',
+  '    last=$now',
+  '    if nginx -e stderr -t -q -c "$c"; then nginx -e stderr -s reload -c "$c" && echo "tandem: router config reloaded" >&2; else echo "tandem: new router config rejected; the running one stays" >&2; fi',
+  "  fi",
+  "done",
+  'wait "$pid"',
+].join("\n");
+
+/** Memory limit without swap (Docker would otherwise allow as much swap again, and report it as drift). */
+function memoryLimit(mb: number): { memory: number; memorySwap: number } {
+  return { memory: mb, memorySwap: mb };
+}
+
+/** CPU limit as a CFS quota, what `--cpus` sets (the provider's own `cpus` attribute crashes 3.6.2: kreuzwerker#759). */
+function cpuLimit(millis: number): { cpuPeriod: number; cpuQuota: number } {
+  return { cpuPeriod: 100000, cpuQuota: millis * 100 };
+}
 
 export interface TargetProps {
   readonly props: ParallelPlatformProps;
@@ -33,6 +81,10 @@ export class DockerTarget extends Construct {
   readonly legacyNetwork?: DataDockerNetwork;
   readonly containers: Record<string, Container> = {};
   readonly router: Container;
+  /** Holds the router's nginx.conf. */
+  readonly routerConfigVolume: Volume;
+  /** Writes the current nginx.conf into the volume (replaced, not the router, when the config changes). */
+  readonly routerConfigWriter: Container;
 
   constructor(scope: Construct, id: string, t: TargetProps) {
     super(scope, id);
@@ -58,13 +110,14 @@ export class DockerTarget extends Construct {
         tmpfs: tmpfsFor(s),
         securityOpts: ["no-new-privileges:true"],
         capabilities: { drop: ["ALL"] },
-        memory: s.memoryMb ?? 512,
-        cpus: String((s.cpuMillis ?? 500) / 1000),
+        ...memoryLimit(s.memoryMb ?? 512),
+        ...cpuLimit(s.cpuMillis ?? 500),
+        // No phase here: a phase change must not replace the services (the router tells each request its phase).
         env: Object.entries({
           ...(s.env ?? {}),
           PORT: String(s.containerPort),
           // The legacy container by its name on the legacy network (localhost would be this container).
-          ...(s.bridgeToLegacy ? { LEGACY_URL: t.legacy.url, MIGRATION_MODE: "parallel", MIGRATION_PHASE: props.router.phase } : {}),
+          ...(s.bridgeToLegacy ? { LEGACY_URL: t.legacy.url, MIGRATION_MODE: "parallel" } : {}),
         }).map(([k, v]) => `${k}=${v}`),
         ports: [{ internal: s.containerPort, external: t.port(name), ip: s.public ? "0.0.0.0" : "127.0.0.1", protocol: "tcp" }],
         healthcheck: {
@@ -81,25 +134,48 @@ export class DockerTarget extends Construct {
 
     const routerNetworks = [{ name: this.network.name, aliases: ["router"] }];
     if (this.legacyNetwork) routerNetworks.push({ name: this.legacyNetwork.name, aliases: [] });
-    // nginx resolves upstream names when it starts, so the services' containers must exist first.
-    // A phase change replaces this container (Docker cannot change an uploaded file in place): a few seconds
-    // without the router on dev; the Kubernetes target rolls instead.
+    const routerImage = image(props.router.image ?? DEFAULT_ROUTER_IMAGE).imageId;
+    // The router's config lives on a volume of its own, so that a phase change rewrites the file and the running
+    // router reloads it (no restart, no dropped request) while its root filesystem stays read-only. Docker cannot
+    // change a file inside a container in place, and every container attribute that could carry it forces a new one.
+    this.routerConfigVolume = new Volume(this, "router-config", { name: `${props.name}-router-config`, labels });
+    // A one-shot writer per config version (its name carries the hash): writes the file atomically after nginx -t
+    // accepted it. It runs as uid 0 (a new volume belongs to root) with no capability, no network and a read-only root.
+    this.routerConfigWriter = new Container(this, "router-config-writer", {
+      name: `${props.name}-router-config-${t.routerConfigHash.slice(0, 12)}`,
+      image: routerImage,
+      user: "0:0",
+      mustRun: false,
+      restart: "no",
+      networkMode: "none",
+      readOnly: true,
+      tmpfs: { "/tmp": "rw,noexec,nosuid,size=16m" },
+      securityOpts: ["no-new-privileges:true"],
+      capabilities: { drop: ["ALL"] },
+      ...memoryLimit(64),
+      env: [`${CONFIG_ENV}=${t.routerConfig}`],
+      command: ["sh", "-c", WRITE_ROUTER_CONFIG],
+      volumes: [{ volumeName: this.routerConfigVolume.name, containerPath: "/config" }],
+      labels: [...labels, { label: "tandem.service", value: "router-config" }, { label: "tandem.config-hash", value: t.routerConfigHash }],
+    });
     this.router = new Container(this, "router", {
       name: `${props.name}-router`,
-      image: image(props.router.image ?? DEFAULT_ROUTER_IMAGE).imageId,
+      image: routerImage,
       restart: "unless-stopped",
       user: `${props.router.runAsUser ?? ROUTER_RUN_AS_USER}:${props.router.runAsUser ?? ROUTER_RUN_AS_USER}`,
-      dependsOn: Object.values(this.containers),
+      dependsOn: [this.routerConfigWriter],
       readOnly: true,
       tmpfs: { "/tmp": "rw,noexec,nosuid,size=64m" },
       securityOpts: ["no-new-privileges:true"],
       capabilities: { drop: ["ALL"] },
-      memory: 128,
-      upload: [{ file: "/etc/nginx/nginx.conf", content: t.routerConfig }],
+      ...memoryLimit(128),
+      ...cpuLimit(500),
+      command: ["sh", "-c", RUN_ROUTER],
+      volumes: [{ volumeName: this.routerConfigVolume.name, containerPath: ROUTER_CONFIG_DIR, readOnly: true }],
       ports: [{ internal: ROUTER_CONTAINER_PORT, external: t.routerPort, ip: "127.0.0.1", protocol: "tcp" }],
-      healthcheck: { test: ["CMD-SHELL", `wget -q -O /dev/null http://127.0.0.1:${ROUTER_CONTAINER_PORT}/tandem/health/router || exit 1`], interval: "10s", timeout: "3s", retries: 3 },
+      healthcheck: { test: ["CMD-SHELL", `wget -q -O /dev/null http://127.0.0.1:${ROUTER_CONTAINER_PORT}${ROUTER_HEALTH_PATH} || exit 1`], interval: "10s", timeout: "3s", retries: 3 },
       networksAdvanced: routerNetworks,
-      labels: [...labels, { label: "tandem.service", value: "router" }, { label: "tandem.config-hash", value: t.routerConfigHash }],
+      labels: [...labels, { label: "tandem.service", value: "router" }],
     });
   }
 }

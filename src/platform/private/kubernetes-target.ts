@@ -124,7 +124,8 @@ export class KubernetesTarget extends Construct {
                   env: Object.entries({
                     ...(s.env ?? {}),
                     PORT: String(s.containerPort),
-                    ...(s.bridgeToLegacy ? { LEGACY_URL: legacyUrl, MIGRATION_MODE: "parallel", MIGRATION_PHASE: props.router.phase } : {}),
+                    // No phase here: a phase change must not roll the services (the router sends it with each request).
+                    ...(s.bridgeToLegacy ? { LEGACY_URL: legacyUrl, MIGRATION_MODE: "parallel" } : {}),
                   }).map(([k, v]) => ({ name: k, value: v })),
                   resources: {
                     requests: { cpu: `${Math.min(s.cpuMillis ?? 500, 250)}m`, memory: `${Math.min(s.memoryMb ?? 512, 256)}Mi` },
