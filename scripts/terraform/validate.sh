@@ -1,10 +1,10 @@
 #!/usr/bin/env bash
-# npm run test:terraform: validate, terraform test and checkov on every stack (validate.mjs), then the PR
-# preview on real plans of our stacks (preview-plans.mjs). Both run; the exit code is non-zero if either fails.
+# npm run test:terraform: the stacks through real Terraform and checkov (validate.ts), then the PR preview on real
+# plans of our stacks (preview-plans.ts). Both run; the exit code is non-zero if either fails.
 set -uo pipefail
-here="$(cd "$(dirname "$0")" && pwd)"
-node "$here/validate.mjs" "$@"
+cd "$(dirname "$0")/../.."
+node --require tsx/cjs scripts/terraform/validate.ts "$@"
 checks=$?
-node "$here/preview-plans.mjs"
+node --require tsx/cjs scripts/terraform/preview-plans.ts
 preview=$?
 [ "$checks" -eq 0 ] && [ "$preview" -eq 0 ]
