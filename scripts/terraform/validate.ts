@@ -12,7 +12,7 @@
  */
 import fs from "node:fs";
 import path from "node:path";
-import { CheckovScan, constructPathOf, ensureCheckov, loadSuppressions, parseCheckov, Suppression } from "./lib/checkov";
+import { CheckovScan, checkovInput, constructPathOf, ensureCheckov, loadSuppressions, parseCheckov, Suppression } from "./lib/checkov";
 import { failed, formatResults, passed, skipped, StepResult, tally } from "./lib/report";
 import { firstError, indent, run } from "./lib/run";
 import { findTerraform, probeProviders, ProviderSource, providerAddress, providerSource, requiredProviders, TerraformCli, workDirectory } from "./lib/terraform";
@@ -176,7 +176,11 @@ function main(): number {
 
     if ("missing" in checkov) results.push(skipped(stack, "checkov", checkov.missing));
     else {
-      const r = run(checkov.binary, ["-f", path.join(dir, "cdk.tf.json"), "--framework", "terraform_json", "-o", "json", "--skip-download", "--skip-results-upload"], {
+      // checkov's terraform_json runner reads *.tf.json only; a directory of its own keeps Terraform off this copy.
+      const input = path.join(dir, "checkov", "cdk.tf.json");
+      fs.mkdirSync(path.dirname(input), { recursive: true });
+      fs.writeFileSync(input, JSON.stringify(checkovInput(doc as Record<string, unknown>)));
+      const r = run(checkov.binary, ["-f", input, "--framework", "terraform_json", "-o", "json", "--skip-download", "--skip-results-upload"], {
         cwd: dir,
         env: { LOG_LEVEL: "WARNING" },
         timeoutSeconds: 900,

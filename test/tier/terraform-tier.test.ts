@@ -1,7 +1,7 @@
 import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
-import { parseCheckov, parseCrashes, loadSuppressions } from "../../scripts/terraform/lib/checkov";
+import { checkovInput, parseCheckov, parseCrashes, loadSuppressions } from "../../scripts/terraform/lib/checkov";
 import { closingLine, failed, formatResults, passed, skipped } from "../../scripts/terraform/lib/report";
 import { installFailure, mirrorCliConfig, providerSource } from "../../scripts/terraform/lib/terraform";
 
@@ -79,6 +79,11 @@ TypeError: 'int' object is not subscriptable
   test("no applicable check is an empty report, not a pass", () => {
     const scan = parseCheckov(JSON.stringify({ passed: 0, failed: 0, skipped: 0, parsing_errors: 0, resource_count: 0, checkov_version: "3.3.30" }), "", "dev", {}, []);
     expect(scan.passed + scan.failed.length + scan.suppressed.length).toBe(0);
+  });
+
+  test("checkov gets the stack without plain values in the terraform block, which its parser refuses", () => {
+    const doc = { terraform: { required_version: ">= 1.11", backend: { local: {} }, required_providers: { google: {} } }, resource: { a: {} } };
+    expect(checkovInput(doc)).toEqual({ terraform: { backend: { local: {} }, required_providers: { google: {} } }, resource: { a: {} } });
   });
 
   test("a suppression without a full-sentence reason is refused", () => {
