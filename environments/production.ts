@@ -51,8 +51,11 @@ export const production = defineEnvironment({
   },
   network: {
     name: "tandem-production",
-    subnet: { primaryCidr: "10.110.0.0/20", podsCidr: "10.120.0.0/14", servicesCidr: "10.124.0.0/20" },
-    privateServiceAccessCidr: "10.130.0.0/20",
+    primaryCidr: "10.110.0.0/20",
+    podsCidr: "10.120.0.0/14",
+    servicesCidr: "10.124.0.0/20",
+    // Private service access: Cloud SQL and Memorystore each get a range of their own.
+    privateServiceRanges: { sql: "10.130.0.0/20", redis: "10.131.0.0/24" },
     flowLogSampling: 0.5,
   },
   gke: {
@@ -89,7 +92,6 @@ export const production = defineEnvironment({
     tier: "STANDARD_HA",
     memorySizeGb: 8,
     readReplicas: 1,
-    reservedCidr: "10.131.0.0/24",
     rdbSnapshotPeriod: "TWELVE_HOURS",
     maintenanceWindow: { day: "SUNDAY", hourUtc: 5 },
   },

@@ -51,8 +51,11 @@ export const staging = defineEnvironment({
   },
   network: {
     name: "tandem-staging",
-    subnet: { primaryCidr: "10.10.0.0/20", podsCidr: "10.20.0.0/14", servicesCidr: "10.24.0.0/20" },
-    privateServiceAccessCidr: "10.30.0.0/20",
+    primaryCidr: "10.10.0.0/20",
+    podsCidr: "10.20.0.0/14",
+    servicesCidr: "10.24.0.0/20",
+    // Private service access: Cloud SQL and Memorystore each get a range of their own.
+    privateServiceRanges: { sql: "10.30.0.0/20", redis: "10.31.0.0/24" },
     flowLogSampling: 0.5,
   },
   gke: {
@@ -89,7 +92,6 @@ export const staging = defineEnvironment({
     tier: "STANDARD_HA",
     memorySizeGb: 2,
     readReplicas: 0,
-    reservedCidr: "10.31.0.0/24",
     maintenanceWindow: { day: "SUNDAY", hourUtc: 5 },
   },
   monitoring: {

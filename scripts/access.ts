@@ -2,27 +2,8 @@
  * Prints who gets which concrete grants where: `npm run access -- <env>`.
  * The grants come from `planAccess`, the same plan `AccessMatrix` synthesizes.
  */
-import { AccessPlan, KUBERNETES_AREAS, KubernetesArea, planAccess } from "../src/access";
-import { GcpEnvironmentConfig } from "../src/config";
-import { accessWorkloads } from "../stacks/gcp-stack";
-import { cliEnvironment } from "./lib/environment";
-
-/** The plan for a cloud environment, from its config: what `GcpStack` passes to `AccessMatrix`, with names instead of references. */
-export function environmentAccessPlan(config: GcpEnvironmentConfig): AccessPlan {
-  return planAccess({
-    project: config.gcp.project,
-    roles: config.access.roles,
-    workloads: accessWorkloads(config),
-    namespaces: Object.fromEntries(KUBERNETES_AREAS.map((a) => [a, config.platform.namespace])) as Record<KubernetesArea, string>,
-    databaseInstances: databaseInstances(config),
-  });
-}
-
-/** The environment's Cloud SQL instances. CloudSqlDb names its replica <name>-replica; test/access checks this against the synthesized stack. */
-export function databaseInstances(config: GcpEnvironmentConfig): string[] {
-  const db = config.database.name;
-  return config.database.readReplica ? [db, `${db}-replica`] : [db];
-}
+import { GcpStack } from "../stacks";
+import { cliEnvironment, cliStack } from "./lib/environment";
 
 function table(header: string[], rows: string[][]): string {
   const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i].length)));
@@ -37,9 +18,13 @@ function main(argv: string[]): number {
     console.log(`${config.name} runs on one Docker host: it has no IAM or RBAC, so no access table applies (the table is in the cloud environments).`);
     return 0;
   }
-  const plan = environmentAccessPlan(config);
+  const stack = cliStack(config);
+  if (typeof stack === "number") return stack;
+  // The plan the stack's AccessMatrix synthesizes, with its real object names and instances.
+  const plan = (stack as GcpStack).access.plan;
+  const instances = (stack as GcpStack).database.instanceNames;
   const out: string[] = [];
-  out.push(`Effective access for ${config.name} (project ${config.gcp.project}, namespace ${config.platform.namespace})`, "");
+  out.push(`Effective access for ${config.name} (project ${config.gcp.project}, namespace ${(stack as GcpStack).platform.plan.namespace})`, "");
   out.push(
     table(
       ["role", "members", "area", "level", "project IAM", "Kubernetes RBAC"],
@@ -57,9 +42,11 @@ function main(argv: string[]): number {
   out.push("", "Project IAM, role -> members (additive google_project_iam_member; primitive roles never):");
   for (const [role, members] of Object.entries(plan.iam)) out.push(`  ${role}: ${members.join(", ")}`);
   for (const [role, members] of Object.entries(plan.databaseIam)) out.push(`  ${role}*: ${members.join(", ")}`);
-  if (Object.keys(plan.databaseIam).length > 0) out.push(`  * only on Cloud SQL instances ${databaseInstances(config).join(", ")} (IAM condition)`);
+  if (Object.keys(plan.databaseIam).length > 0) out.push(`  * only on Cloud SQL instances ${instances.join(", ")} (IAM condition)`);
   for (const w of plan.warnings) out.push(`warning: ${w}`);
-  console.log(out.join("\n"));
+  // Namespaces are references to the namespace resource (so RBAC is created after it); print the name it resolves to.
+  const platform = (stack as GcpStack).platform;
+  console.log(out.join("\n").split(platform.namespaceRef).join(platform.plan.namespace));
   return 0;
 }
 

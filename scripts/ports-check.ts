@@ -3,12 +3,8 @@
  * and lists the ones already taken (and by whom, when the OS says).
  * Exit codes: 0 all free, 1 some taken (or an invalid config), 2 usage or not a Docker environment.
  */
-import { App, TerraformStack } from "cdktf";
-import * as os from "node:os";
-import { ParallelPlatform } from "../src/platform";
 import { checkHostPorts, HostPort } from "../src/ports";
-import { platformProps } from "../stacks/platform-props";
-import { cliEnvironment } from "./lib/environment";
+import { cliEnvironment, cliStack } from "./lib/environment";
 
 export async function portsCheck(argv: readonly string[]): Promise<number> {
   const config = cliEnvironment(argv.find((a) => !a.startsWith("--")) ?? "dev", "npm run ports:check -- <env>");
@@ -17,13 +13,9 @@ export async function portsCheck(argv: readonly string[]): Promise<number> {
     console.error(`${config.name} runs on Kubernetes: its ports are Service ports inside the cluster, not host ports; nothing to check on this machine.`);
     return 2;
   }
-  let platform: ParallelPlatform;
-  try {
-    platform = new ParallelPlatform(new TerraformStack(new App({ outdir: os.tmpdir() }), config.name), "platform", platformProps(config));
-  } catch (e) {
-    console.error(e instanceof Error ? e.message : String(e));
-    return 1;
-  }
+  const stack = cliStack(config);
+  if (typeof stack === "number") return stack;
+  const platform = stack.platform;
   const ports: HostPort[] = platform.portPlan.assignments.map((a) => ({ service: a.service, port: a.port, host: platform.hostAddress(a.service) }));
   const results = await checkHostPorts(ports);
   for (const r of results) console.log(`${r.free ? "free " : "TAKEN"}  ${r.host}:${r.port}  ${r.service}${r.free ? "" : `  (${r.error}${r.holder ? `, held by ${r.holder}` : ""})`}`);

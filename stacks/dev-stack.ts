@@ -28,7 +28,7 @@ export class DevStack extends TerraformStack {
       new LocalBackend(this, { path: `../../../${config.state.path}` });
     }
     // Without a host in config, the provider does what the docker CLI does: DOCKER_HOST, else the local socket.
-    new DockerProvider(this, "docker", config.docker.host ? { host: config.docker.host } : {});
+    new DockerProvider(this, "docker", config.docker?.host ? { host: config.docker.host } : {});
     this.platform = new ParallelPlatform(this, "platform", platformProps(config));
   }
 }

@@ -14,21 +14,22 @@ import { Network } from "../src/network";
 import { PLATFORM_OUTPUTS, PlatformOutputKey } from "../src/outputs";
 import { MEMORYSTORE_TLS_PORT } from "../src/cache";
 import { BlueGreenService } from "../src/deploy";
-import { ParallelPlatform, PART_OF_LABEL } from "../src/platform";
+import { LEGACY_SERVICE, ParallelPlatform, PART_OF_LABEL } from "../src/platform";
 import { platformProps } from "./platform-props";
 
-/** The workloads each Kubernetes area of the access table covers, by object name. */
-export function accessWorkloads(config: GcpEnvironmentConfig): AreaWorkloads {
-  const p = config.platform.name;
-  const byCategory = (categories: string[]) =>
-    Object.entries(config.platform.services)
-      .filter(([, s]) => categories.includes(s.category))
-      .map(([n]) => `${p}-${n}`);
-  const blueGreen = Object.keys(config.blueGreen).flatMap((n) => [n, `${n}-blue`, `${n}-green`, `${n}-active`, `${n}-preview`, `${n}-config`]);
+/**
+ * The objects each Kubernetes area of the access table covers, by name, read from the constructs that create them:
+ * the platform's services by category, the router and the legacy Service, and every object of the blue-green services.
+ */
+export function accessWorkloads(platform: ParallelPlatform, blueGreen: Readonly<Record<string, BlueGreenService>>): AreaWorkloads {
+  const byCategory = (categories: readonly string[]) =>
+    Object.values(platform.plan.services)
+      .filter((s) => categories.includes(s.spec.category))
+      .map((s) => s.workloadName);
   return {
-    legacy: [`${p}-router`, "legacy"],
+    legacy: [platform.plan.router.workloadName, LEGACY_SERVICE],
     frontend: byCategory(["frontend", "public"]),
-    backend: [...byCategory(["backend", "database", "cache", "queue", "integration", "monitoring", "dev"]), ...blueGreen],
+    backend: [...byCategory(["backend", "database", "cache", "queue", "integration", "monitoring", "dev"]), ...Object.values(blueGreen).flatMap((b) => b.objectNames)],
   };
 }
 
@@ -52,14 +53,12 @@ export class GcpStack extends TerraformStack {
   readonly platform: ParallelPlatform;
   readonly blueGreen: Record<string, BlueGreenService> = {};
   readonly access: AccessMatrix;
-  private readonly config: GcpEnvironmentConfig;
 
   constructor(scope: Construct, id: string, props: GcpStackProps) {
     super(scope, id);
     // Every stack runs on the Terraform the tier checks with (write-only attributes need 1.11).
     this.addOverride("terraform.required_version", TERRAFORM_REQUIRED_VERSION);
     const { config } = props;
-    this.config = config;
     const { project, region } = config.gcp;
     const labels = config.labels;
 
@@ -68,86 +67,26 @@ export class GcpStack extends TerraformStack {
     }
     new GoogleProvider(this, "google", { project, region, defaultLabels: labels });
 
-    this.network = new Network(this, "network", {
-      project,
-      region,
-      name: config.network.name,
-      primaryCidr: config.network.subnet.primaryCidr,
-      podsCidr: config.network.subnet.podsCidr,
-      servicesCidr: config.network.subnet.servicesCidr,
-      privateServiceRanges: { sql: config.network.privateServiceAccessCidr, redis: config.cache.reservedCidr },
-      flowLogSampling: config.network.flowLogSampling,
-      labels,
-    });
+    // Each section of the config has the shape of its construct's options: passed through, plus the wiring.
+    this.network = new Network(this, "network", { ...config.network, project, region });
 
-    this.cluster = new GkeCluster(this, "gke", {
-      project,
-      region,
-      name: config.gke.name,
-      network: this.network,
-      masterCidr: config.gke.masterCidr,
-      releaseChannel: config.gke.releaseChannel,
-      privateEndpoint: config.gke.privateEndpoint,
-      masterAuthorizedNetworks: config.gke.masterAuthorizedNetworks,
-      deletionProtection: config.gke.deletionProtection,
-      maintenanceStartTimeUtc: config.gke.maintenanceWindow.startTimeUtc,
-      maintenanceDurationHours: config.gke.maintenanceWindow.durationHours,
-      nodePools: config.gke.nodePools,
-      rbacSecurityGroup: config.gke.rbacSecurityGroup,
-      labels,
-    });
+    this.cluster = new GkeCluster(this, "gke", { ...config.gke, project, region, network: this.network, labels });
 
     this.database = new CloudSqlDb(this, "database", {
+      ...config.database,
       project,
       region,
-      name: config.database.name,
       network: this.network,
       privateServiceRange: this.network.privateServiceRanges.sql.name,
-      version: config.database.version,
-      tier: config.database.tier,
-      diskSizeGb: config.database.diskSizeGb,
-      highAvailability: config.database.highAvailability,
-      readReplica: config.database.readReplica,
-      deletionProtection: config.database.deletionProtection,
-      backupStartTimeUtc: config.database.backupStartTimeUtc,
-      backupRetentionDays: config.database.backupRetentionDays,
-      pointInTimeRecovery: config.database.pointInTimeRecovery,
-      transactionLogRetentionDays: config.database.transactionLogRetentionDays,
-      maintenanceWindow: config.database.maintenanceWindow,
-      databases: config.database.databases,
-      users: config.database.users,
-      maxConnections: config.database.maxConnections,
-      requireClientCertificates: config.database.requireClientCertificates,
       labels,
     });
 
     this.cache = new Memorystore(this, "cache", {
+      ...config.cache,
       project,
       region,
-      name: config.cache.name,
       network: this.network,
       privateServiceRange: this.network.privateServiceRanges.redis.name,
-      tier: config.cache.tier,
-      memorySizeGb: config.cache.memorySizeGb,
-      version: config.cache.version,
-      readReplicas: config.cache.readReplicas,
-      rdbSnapshotPeriod: config.cache.rdbSnapshotPeriod,
-      maintenanceWindow: config.cache.maintenanceWindow,
-      labels,
-    });
-
-    this.monitoring = new Monitoring(this, "monitoring", {
-      project,
-      displayPrefix: config.name,
-      notificationChannels: config.monitoring.notificationChannels,
-      p0Channels: config.monitoring.p0Channels,
-      p1Channels: config.monitoring.p1Channels,
-      uptimeChecks: config.monitoring.uptimeChecks,
-      thresholds: config.monitoring.thresholds,
-      namespace: config.platform.namespace,
-      databaseId: `${project}:${config.database.name}`,
-      databaseMaxConnections: this.database.maxConnections,
-      redisInstanceId: this.cache.resource.id,
       labels,
     });
 
@@ -161,19 +100,30 @@ export class GcpStack extends TerraformStack {
 
     this.platform = new ParallelPlatform(this, "platform", platformProps(config));
 
-    for (const [name, bg] of Object.entries(config.blueGreen)) {
+    this.monitoring = new Monitoring(this, "monitoring", {
+      ...config.monitoring,
+      project,
+      displayPrefix: config.name,
+      namespace: this.platform.plan.namespace,
+      databaseId: `${project}:${this.database.instanceName}`,
+      databaseMaxConnections: this.database.maxConnections,
+      redisInstanceId: this.cache.resource.id,
+      labels,
+    });
+
+    for (const [name, bg] of Object.entries(config.blueGreen ?? {})) {
       this.blueGreen[name] = new BlueGreenService(this, `bg-${name}`, {
         name,
         namespace: this.platform.namespaceRef,
         project,
         ...bg,
         // Only the migration router may call it; it may call only DNS, the database and the cache.
-        allowFrom: [{ podLabels: { "app.kubernetes.io/name": `${config.platform.name}-router` } }],
+        allowFrom: [{ podLabels: { "app.kubernetes.io/name": this.platform.plan.router.workloadName } }],
         // Part of the platform, so the router's own egress policy lets it reach these pods.
         podLabels: { [PART_OF_LABEL]: config.platform.name },
         egress: [
-          { cidr: config.network.privateServiceAccessCidr, ports: [5432] },
-          { cidr: config.cache.reservedCidr, ports: [MEMORYSTORE_TLS_PORT] },
+          { cidr: this.network.privateServiceRanges.sql.cidr, ports: [5432] },
+          { cidr: this.network.privateServiceRanges.redis.cidr, ports: [MEMORYSTORE_TLS_PORT] },
         ],
       });
     }
@@ -182,8 +132,8 @@ export class GcpStack extends TerraformStack {
     this.access = new AccessMatrix(this, "access", {
       project,
       namespace: this.platform.namespaceRef,
-      roles: config.access.roles,
-      workloads: accessWorkloads(config),
+      ...config.access,
+      workloads: accessWorkloads(this.platform, this.blueGreen),
       googleGroupsRbac: config.gke.rbacSecurityGroup !== undefined,
       // Cloud SQL connect roles reach this environment's instances only (IAM condition), not every instance of the project.
       databaseInstances: [this.database.instanceName, ...(this.database.replica ? [this.database.replica.name] : [])],
@@ -210,6 +160,6 @@ export class GcpStack extends TerraformStack {
     out("databasePrivateIp", this.database.privateIpAddress, "Cloud SQL private IP");
     out("cacheHost", this.cache.host, "Memorystore host (private IP)");
     out("cachePort", this.cache.port, "Memorystore TLS port");
-    out("newPlatformNamespace", this.config.platform.namespace, "Kubernetes namespace of the new platform");
+    out("newPlatformNamespace", this.platform.plan.namespace, "Kubernetes namespace of the new platform");
   }
 }

@@ -2,13 +2,26 @@ import { ProjectIamMember } from "@cdktf/provider-google/lib/project-iam-member"
 import { ClusterRoleBindingV1 } from "@cdktf/provider-kubernetes/lib/cluster-role-binding-v1";
 import { RoleBindingV1 } from "@cdktf/provider-kubernetes/lib/role-binding-v1";
 import { RoleV1 } from "@cdktf/provider-kubernetes/lib/role-v1";
-import { Annotations, Token } from "cdktf";
+import { Annotations } from "cdktf";
 import { Construct } from "constructs";
-import { ACCESS_AREAS, ACCESS_LEVELS, ACCESS_ROLES, AccessRoles, AreaWorkloads, KUBERNETES_AREAS, KubernetesArea, MEMBER_PATTERN, PRIMITIVE_ROLES } from "./grants";
+import { applyProblems, unless } from "../validation/problem";
+import { AccessRoles, AreaWorkloads, KUBERNETES_AREAS, KubernetesArea } from "./grants";
 import { AccessPlan, isKubernetesArea, planAccess } from "./plan";
+import { accessRolesProblems, iamBindingsProblems } from "./rules";
+
+/** What an {@link AccessMatrix} is made of; an environment's `access` section has exactly this shape. */
+export interface AccessMatrixOptions {
+  /** Seed 002's table: role -> members and a level per area. */
+  readonly roles: AccessRoles;
+  /**
+   * Further project bindings in Fabric's shape, role -> members (a CI deployer, a break-glass group). Additive like the rest.
+   * @default {}
+   */
+  readonly iam?: Readonly<Record<string, readonly string[]>>;
+}
 
 /** Props for {@link AccessMatrix}. */
-export interface AccessMatrixProps {
+export interface AccessMatrixProps extends AccessMatrixOptions {
   /** The project the IAM members are granted on. */
   readonly project: string;
   /** Namespace of the new platform (router, frontend, backend): where every Kubernetes area lives unless `namespaces` moves it. */
@@ -18,8 +31,6 @@ export interface AccessMatrixProps {
    * @default - every area in `namespace`
    */
   readonly namespaces?: Readonly<Partial<Record<KubernetesArea, string>>>;
-  /** Seed 002's table: role -> members and a level per area. */
-  readonly roles: AccessRoles;
   /** The objects each Kubernetes area covers, by name (Deployments, Services, ConfigMaps, HPAs, PDBs). */
   readonly workloads: AreaWorkloads;
   /**
@@ -32,11 +43,6 @@ export interface AccessMatrixProps {
    * @default - not limited: `roles/cloudsql.client` and `instanceUser` reach every instance of the project
    */
   readonly databaseInstances?: readonly string[];
-  /**
-   * Further project bindings in Fabric's shape, role -> members (a CI deployer, a break-glass group). Additive like the rest.
-   * @default {}
-   */
-  readonly iam?: Readonly<Record<string, readonly string[]>>;
 }
 
 /**
@@ -94,48 +100,12 @@ export class AccessMatrix extends Construct {
   }
 
   private validate(props: AccessMatrixProps): void {
-    const where = this.node.path;
-    const fail = (field: string, value: unknown, rule: string): never => {
-      throw new Error(`${where}: ${field} is ${JSON.stringify(value)}; ${rule}`);
-    };
-    for (const [role, spec] of Object.entries(props.roles) as [string, AccessRoles[keyof AccessRoles]][]) {
-      if (!(ACCESS_ROLES as readonly string[]).includes(role)) fail(`roles.${role}`, spec, `"${role}" is not a role of the access table; use one of ${ACCESS_ROLES.join(", ")}.`);
-      if (!spec) continue;
-      for (const [area, level] of Object.entries(spec.grants)) {
-        if (!(ACCESS_AREAS as readonly string[]).includes(area)) fail(`roles.${role}.grants.${area}`, level, `"${area}" is not an area; use ${ACCESS_AREAS.join(", ")}.`);
-        if (!(ACCESS_LEVELS as readonly string[]).includes(level)) fail(`roles.${role}.grants.${area}`, level, `use ${ACCESS_LEVELS.join(", ")}.`);
-      }
-      for (const area of ACCESS_AREAS) if (!(area in spec.grants)) fail(`roles.${role}.grants.${area}`, undefined, `every area needs a level (${ACCESS_LEVELS.join(", ")}); write "none" for no access.`);
-      const inCluster = KUBERNETES_AREAS.some((a) => spec.grants[a] !== "none");
-      spec.members.forEach((member, i) => {
-        const field = `roles.${role}.members[${i}]`;
-        if (Token.isUnresolved(member)) {
-          if (inCluster) fail(field, member, "members with Kubernetes access must be literal strings: the RBAC subject is derived from them at synth time.");
-          return;
-        }
-        if (!MEMBER_PATTERN.test(member)) fail(field, member, "use group:, user: or serviceAccount: followed by an e-mail address.");
-        if (member.startsWith("group:") && inCluster && !props.googleGroupsRbac) {
-          fail(field, member, "Google groups can be bound in Kubernetes only with GKE Google Groups for RBAC; set the cluster's rbacSecurityGroup (config gke.rbacSecurityGroup) and googleGroupsRbac, or use user: members.");
-        }
-      });
-    }
-    for (const [role, members] of Object.entries(props.iam ?? {})) {
-      if ((PRIMITIVE_ROLES as readonly string[]).includes(role)) fail(`iam["${role}"]`, members, "primitive roles span every service of the project; grant a predefined or custom role instead.");
-      if (!/^(roles\/[a-zA-Z0-9_.]+|(projects|organizations)\/[^/]+\/roles\/[a-zA-Z0-9_.]+)$/.test(role)) fail(`iam["${role}"]`, members, "is not an IAM role name (roles/<name>, projects/<p>/roles/<name> or organizations/<o>/roles/<name>).");
-      members.forEach((member, i) => {
-        if (!Token.isUnresolved(member) && !MEMBER_PATTERN.test(member)) fail(`iam["${role}"][${i}]`, member, "use group:, user: or serviceAccount: followed by an e-mail address.");
-      });
-    }
-    if (props.databaseInstances && props.databaseInstances.length === 0) {
-      fail("databaseInstances", [], "name at least one instance, or leave it out to grant on the whole project.");
-    }
-    for (const area of KUBERNETES_AREAS) {
-      for (const name of props.workloads[area]) {
-        if (name.length === 0) fail(`workloads.${area}`, props.workloads[area], "object names must not be empty (an empty name in a Role matches nothing, an empty list everything).");
-      }
-    }
-    for (const [area] of Object.entries(props.namespaces ?? {})) {
-      if (!isKubernetesArea(area)) fail(`namespaces.${area}`, props.namespaces, `"${area}" is not a Kubernetes area; use ${KUBERNETES_AREAS.join(", ")}.`);
-    }
+    applyProblems(this, [
+      ...accessRolesProblems(props.roles, { googleGroupsRbac: props.googleGroupsRbac ?? false }),
+      ...iamBindingsProblems(props.iam),
+      ...unless(!(props.databaseInstances && props.databaseInstances.length === 0), ["databaseInstances"], [], "must name at least one instance, or be left out to grant on the whole project"),
+      ...KUBERNETES_AREAS.flatMap((area) => unless(props.workloads[area].every((n) => n.length > 0), ["workloads", area], props.workloads[area], "object names must not be empty (an empty name in a Role matches nothing, an empty list everything)")),
+      ...Object.keys(props.namespaces ?? {}).flatMap((area) => unless(isKubernetesArea(area), ["namespaces", area], area, `is not a Kubernetes area; use one of: ${KUBERNETES_AREAS.join(", ")}`)),
+    ]);
   }
 }

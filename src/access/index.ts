@@ -1,4 +1,4 @@
 export * from "./access-matrix";
-export * from "./config-schema";
 export * from "./grants";
 export * from "./plan";
+export * from "./rules";

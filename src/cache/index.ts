@@ -1,1 +1,2 @@
 export * from "./memorystore";
+export * from "./rules";

@@ -1,18 +1,15 @@
 import { RedisInstance } from "@cdktf/provider-google/lib/redis-instance";
-import { Token } from "cdktf";
 import { Construct } from "constructs";
 import { MaintenanceWindow } from "../database/cloud-sql-db";
 import { INetworkRef } from "../network/network";
+import { withDefaults } from "../validation/defaults";
+import { applyProblems } from "../validation/problem";
+import { memorystoreProblems } from "./rules";
 
-/** Props for {@link Memorystore}. */
-export interface MemorystoreProps {
-  readonly project: string;
-  readonly region: string;
+/** What a {@link Memorystore} is made of; an environment's `cache` section has exactly this shape. */
+export interface MemorystoreOptions {
+  /** Instance name, at most 40 characters (Memorystore's limit). */
   readonly name: string;
-  /** The VPC; the instance is reached over private service access only. */
-  readonly network: INetworkRef;
-  /** The private-service-access range name the instance's addresses come from (see `Network.privateServiceRanges`). */
-  readonly privateServiceRange: string;
   /** BASIC (single node) or STANDARD_HA (replicated with automatic failover). */
   readonly tier: "BASIC" | "STANDARD_HA";
   readonly memorySizeGb: number;
@@ -26,9 +23,22 @@ export interface MemorystoreProps {
   /** @default "TWELVE_HOURS" */
   readonly rdbSnapshotPeriod?: "ONE_HOUR" | "SIX_HOURS" | "TWELVE_HOURS" | "TWENTY_FOUR_HOURS";
   readonly maintenanceWindow: MaintenanceWindow;
+}
+
+/** Props for {@link Memorystore}. */
+export interface MemorystoreProps extends MemorystoreOptions {
+  readonly project: string;
+  readonly region: string;
+  /** The VPC; the instance is reached over private service access only. */
+  readonly network: INetworkRef;
+  /** The private-service-access range name the instance's addresses come from (see `Network.privateServiceRanges`). */
+  readonly privateServiceRange: string;
   /** @default {} */
   readonly labels?: Record<string, string>;
 }
+
+/** The defaults of {@link MemorystoreOptions}, as documented there. */
+export const MEMORYSTORE_DEFAULTS = { version: "REDIS_7_2", readReplicas: 0, rdbSnapshotPeriod: "TWELVE_HOURS" } as const satisfies Partial<MemorystoreOptions>;
 
 /** The port Memorystore serves TLS on. */
 export const MEMORYSTORE_TLS_PORT = 6378;
@@ -47,15 +57,16 @@ export class Memorystore extends Construct {
 
   constructor(scope: Construct, id: string, props: MemorystoreProps) {
     super(scope, id);
-    const replicas = props.readReplicas ?? 0;
-    this.validate(props, replicas);
+    applyProblems(this, memorystoreProblems(props));
+    const o = withDefaults(MEMORYSTORE_DEFAULTS, props);
+    const replicas = o.readReplicas;
     this.resource = new RedisInstance(this, "Resource", {
       project: props.project,
       region: props.region,
       name: props.name,
       tier: props.tier,
       memorySizeGb: props.memorySizeGb,
-      redisVersion: props.version ?? "REDIS_7_2",
+      redisVersion: o.version,
       authorizedNetwork: props.network.networkId,
       connectMode: "PRIVATE_SERVICE_ACCESS",
       reservedIpRange: props.privateServiceRange,
@@ -63,7 +74,7 @@ export class Memorystore extends Construct {
       transitEncryptionMode: "SERVER_AUTHENTICATION",
       readReplicasMode: replicas > 0 ? "READ_REPLICAS_ENABLED" : "READ_REPLICAS_DISABLED",
       replicaCount: props.tier === "STANDARD_HA" ? Math.max(replicas, 1) : undefined,
-      persistenceConfig: { persistenceMode: "RDB", rdbSnapshotPeriod: props.rdbSnapshotPeriod ?? "TWELVE_HOURS" },
+      persistenceConfig: { persistenceMode: "RDB", rdbSnapshotPeriod: o.rdbSnapshotPeriod },
       maintenancePolicy: {
         weeklyMaintenanceWindow: [{ day: props.maintenanceWindow.day, startTime: { hours: props.maintenanceWindow.hourUtc, minutes: 0, seconds: 0, nanos: 0 } }],
       },
@@ -73,14 +84,5 @@ export class Memorystore extends Construct {
     this.host = this.resource.host;
     this.port = MEMORYSTORE_TLS_PORT;
     this.readEndpoint = this.resource.readEndpoint;
-  }
-
-  private validate(props: MemorystoreProps, replicas: number): void {
-    const where = this.node.path;
-    if (Token.isUnresolved(props.memorySizeGb)) return;
-    if (props.memorySizeGb < 1 || props.memorySizeGb > 300) throw new Error(`${where}: memorySizeGb is ${props.memorySizeGb}; Memorystore allows 1-300 GB.`);
-    if (replicas < 0 || replicas > 5) throw new Error(`${where}: readReplicas is ${replicas}; Memorystore allows 0-5.`);
-    if (replicas > 0 && props.tier !== "STANDARD_HA") throw new Error(`${where}: readReplicas is ${replicas} but tier is ${props.tier}; read replicas need STANDARD_HA.`);
-    if (replicas > 0 && props.memorySizeGb < 5) throw new Error(`${where}: readReplicas needs memorySizeGb >= 5 (got ${props.memorySizeGb}).`);
   }
 }

@@ -3,9 +3,12 @@ import { SecretManagerSecretVersion } from "@cdktf/provider-google/lib/secret-ma
 import { SqlDatabase } from "@cdktf/provider-google/lib/sql-database";
 import { SqlDatabaseInstance, SqlDatabaseInstanceSettings } from "@cdktf/provider-google/lib/sql-database-instance";
 import { SqlUser } from "@cdktf/provider-google/lib/sql-user";
-import { Fn, TerraformLocal, TerraformStack, Token } from "cdktf";
+import { Fn, TerraformLocal, TerraformStack } from "cdktf";
 import { Construct } from "constructs";
 import { INetworkRef } from "../network/network";
+import { withDefaults } from "../validation/defaults";
+import { applyProblems } from "../validation/problem";
+import { cloudSqlDbProblems } from "./rules";
 
 /** Day names accepted for maintenance windows. */
 export type Weekday = "MONDAY" | "TUESDAY" | "WEDNESDAY" | "THURSDAY" | "FRIDAY" | "SATURDAY" | "SUNDAY";
@@ -33,16 +36,10 @@ export type SqlUserSpec =
       readonly passwordVersion?: number;
     };
 
-/** Props for {@link CloudSqlDb}. */
-export interface CloudSqlDbProps {
-  readonly project: string;
-  readonly region: string;
+/** What a {@link CloudSqlDb} is made of; an environment's `database` section has exactly this shape. */
+export interface CloudSqlDbOptions {
   /** Instance name (Cloud SQL does not reuse a name for a week after deletion). */
   readonly name: string;
-  /** The VPC; the instance gets a private IP only, from `privateServiceRange`. */
-  readonly network: INetworkRef;
-  /** The private-service-access range name the instance's IP comes from (see `Network.privateServiceRanges`). */
-  readonly privateServiceRange: string;
   /** @default "POSTGRES_16" */
   readonly version?: "POSTGRES_15" | "POSTGRES_16" | "POSTGRES_17";
   /** Machine tier, e.g. `db-custom-4-16384`. */
@@ -82,9 +79,31 @@ export interface CloudSqlDbProps {
    * @default 200
    */
   readonly maxConnections?: number;
+}
+
+/** Props for {@link CloudSqlDb}. */
+export interface CloudSqlDbProps extends CloudSqlDbOptions {
+  readonly project: string;
+  readonly region: string;
+  /** The VPC; the instance gets a private IP only, from `privateServiceRange`. */
+  readonly network: INetworkRef;
+  /** The private-service-access range name the instance's IP comes from (see `Network.privateServiceRanges`). */
+  readonly privateServiceRange: string;
   /** @default {} */
   readonly labels?: Record<string, string>;
 }
+
+/** The defaults of {@link CloudSqlDbOptions}, as documented there. */
+export const CLOUD_SQL_DB_DEFAULTS = {
+  version: "POSTGRES_16",
+  readReplica: false,
+  backupStartTimeUtc: "03:00",
+  backupRetentionDays: 30,
+  pointInTimeRecovery: true,
+  transactionLogRetentionDays: 7,
+  requireClientCertificates: true,
+  maxConnections: 200,
+} as const satisfies Partial<CloudSqlDbOptions>;
 
 /** Write-only attributes (the passwords here) need Terraform 1.11; a stack with a CloudSqlDb says so. */
 export const TERRAFORM_REQUIRED_VERSION = ">= 1.11";
@@ -123,6 +142,8 @@ export class CloudSqlDb extends Construct {
   /** Secret Manager secret ids holding built-in users' passwords, by user name. */
   readonly passwordSecrets: Record<string, SecretManagerSecret>;
   readonly instanceName: string;
+  /** The instances' names as written (primary, then the replica): for people, where a reference would not print. */
+  readonly instanceNames: readonly string[];
   /** `project:region:instance`, for the Cloud SQL Auth Proxy and connectors. */
   readonly connectionName: string;
   readonly privateIpAddress: string;
@@ -130,10 +151,11 @@ export class CloudSqlDb extends Construct {
 
   constructor(scope: Construct, id: string, props: CloudSqlDbProps) {
     super(scope, id);
-    this.validate(props);
+    applyProblems(this, cloudSqlDbProblems(props));
     TerraformStack.of(this).addOverride("terraform.required_version", TERRAFORM_REQUIRED_VERSION);
     const labels = props.labels ?? {};
-    this.maxConnections = props.maxConnections ?? 200;
+    const o = withDefaults(CLOUD_SQL_DB_DEFAULTS, props);
+    this.maxConnections = o.maxConnections;
 
     const settings: SqlDatabaseInstanceSettings = {
       tier: props.tier,
@@ -150,15 +172,15 @@ export class CloudSqlDb extends Construct {
         privateNetwork: props.network.networkId,
         allocatedIpRange: props.privateServiceRange,
         // Client certificates: clients connect through the Cloud SQL Auth Proxy or a connector, which handle them.
-        sslMode: props.requireClientCertificates === false ? "ENCRYPTED_ONLY" : "TRUSTED_CLIENT_CERTIFICATE_REQUIRED",
+        sslMode: !o.requireClientCertificates ? "ENCRYPTED_ONLY" : "TRUSTED_CLIENT_CERTIFICATE_REQUIRED",
         enablePrivatePathForGoogleCloudServices: true,
       },
       backupConfiguration: {
         enabled: true,
-        startTime: props.backupStartTimeUtc ?? "03:00",
-        pointInTimeRecoveryEnabled: props.pointInTimeRecovery ?? true,
-        transactionLogRetentionDays: props.transactionLogRetentionDays ?? 7,
-        backupRetentionSettings: { retainedBackups: props.backupRetentionDays ?? 30, retentionUnit: "COUNT" },
+        startTime: o.backupStartTimeUtc,
+        pointInTimeRecoveryEnabled: o.pointInTimeRecovery,
+        transactionLogRetentionDays: o.transactionLogRetentionDays,
+        backupRetentionSettings: { retainedBackups: o.backupRetentionDays, retentionUnit: "COUNT" },
       },
       databaseFlags: Object.entries({ ...CLOUD_SQL_POSTGRES_FLAGS, max_connections: String(this.maxConnections) }).map(([name, value]) => ({ name, value })),
       insightsConfig: { queryInsightsEnabled: true, queryStringLength: 1024, recordApplicationTags: true, recordClientAddress: false },
@@ -170,22 +192,23 @@ export class CloudSqlDb extends Construct {
       project: props.project,
       region: props.region,
       name: props.name,
-      databaseVersion: props.version ?? "POSTGRES_16",
+      databaseVersion: o.version,
       deletionProtection: props.deletionProtection,
       settings,
       // The private IP needs the service networking peering first.
       dependsOn: props.network.serviceNetworkingConnection ? [props.network.serviceNetworkingConnection] : undefined,
     });
     this.instanceName = this.resource.name;
+    this.instanceNames = o.readReplica ? [props.name, replicaName(props.name)] : [props.name];
     this.connectionName = this.resource.connectionName;
     this.privateIpAddress = this.resource.privateIpAddress;
 
-    if (props.readReplica) {
+    if (o.readReplica) {
       this.replica = new SqlDatabaseInstance(this, "replica", {
         project: props.project,
         region: props.region,
-        name: `${props.name}-replica`,
-        databaseVersion: props.version ?? "POSTGRES_16",
+        name: replicaName(props.name),
+        databaseVersion: o.version,
         masterInstanceName: this.resource.name,
         deletionProtection: props.deletionProtection,
         replicaConfiguration: { failoverTarget: false },
@@ -242,19 +265,9 @@ export class CloudSqlDb extends Construct {
       this.passwordSecrets[userName] = secret;
     }
   }
+}
 
-  private validate(props: CloudSqlDbProps): void {
-    const where = this.node.path;
-    if (!Token.isUnresolved(props.diskSizeGb) && (props.diskSizeGb < 10 || props.diskSizeGb > 65536)) {
-      throw new Error(`${where}: diskSizeGb is ${props.diskSizeGb}; Cloud SQL needs 10-65536 GB.`);
-    }
-    const retention = props.backupRetentionDays ?? 30;
-    if (retention < 1 || retention > 365) throw new Error(`${where}: backupRetentionDays is ${retention}; use 1-365.`);
-    const logDays = props.transactionLogRetentionDays ?? 7;
-    if (logDays < 1 || logDays > 7) throw new Error(`${where}: transactionLogRetentionDays is ${logDays}; Cloud SQL Enterprise allows 1-7.`);
-    if (props.maintenanceWindow.hourUtc < 0 || props.maintenanceWindow.hourUtc > 23) {
-      throw new Error(`${where}: maintenanceWindow.hourUtc is ${props.maintenanceWindow.hourUtc}; use 0-23.`);
-    }
-    if (props.databases.length === 0) throw new Error(`${where}: databases is empty; name at least one database.`);
-  }
+/** The read replica's name. */
+export function replicaName(primary: string): string {
+  return `${primary}-replica`;
 }

@@ -1,1 +1,2 @@
 export * from "./cloud-sql-db";
+export * from "./rules";

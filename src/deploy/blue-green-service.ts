@@ -9,12 +9,15 @@ import { NetworkPolicyV1, NetworkPolicyV1SpecIngressFrom } from "@cdktf/provider
 import { PodDisruptionBudgetV1 } from "@cdktf/provider-kubernetes/lib/pod-disruption-budget-v1";
 import { ServiceAccountV1 } from "@cdktf/provider-kubernetes/lib/service-account-v1";
 import { ServiceV1 } from "@cdktf/provider-kubernetes/lib/service-v1";
-import { Annotations, ITerraformDependable, Token } from "cdktf";
+import { Annotations, ITerraformDependable } from "cdktf";
 import { Construct } from "constructs";
 import { createHash } from "node:crypto";
 import { restrictedContainerSecurityContext, restrictedPodSecurityContext, RESTRICTED_NAMESPACE_LABELS } from "../platform/pod-security";
 import { Color, ColorPlan, COLORS, otherColor, planReplicas, ReplicaPlan } from "./private/replica-plan";
 import { GKE_SECRETS_CSI_DRIVER, secretProviderClassYaml } from "./private/secret-provider-class";
+import { blueGreenObjectNames, blueGreenProblems } from "./rules";
+import { applyProblems, unless } from "../validation/problem";
+import { known, rfc1035 } from "../validation/rules";
 
 export { COLORS, otherColor };
 export type { Color, ColorPlan, ReplicaPlan };
@@ -58,16 +61,8 @@ export interface EgressRule {
   readonly ports: number[];
 }
 
-/** Props for {@link BlueGreenService}. */
-export interface BlueGreenServiceProps {
-  /** Service name (DNS label, at most 42 characters); objects are `<name>`, `<name>-blue`, `<name>-active` ... */
-  readonly name: string;
-  /** Namespace it runs in; normally ParallelPlatform's, which owns it. @default "new-platform" */
-  readonly namespace?: string;
-  /** Create the namespace (restricted Pod Security Standard) instead of using one another construct owns. @default false */
-  readonly createNamespace?: boolean;
-  /** GCP project: of the Google service account, of the Workload Identity pool `<project>.svc.id.goog`, of the secrets. */
-  readonly project: string;
+/** What a {@link BlueGreenService} is made of; an environment's `blueGreen.<name>` entry has exactly this shape. */
+export interface BlueGreenServiceOptions {
   readonly blue: ColorSpec;
   readonly green: ColorSpec;
   /** The live colour. Promotion sets it to the other colour; rollback sets it back. */
@@ -108,19 +103,42 @@ export interface BlueGreenServiceProps {
   readonly secrets?: Record<string, string>;
   /** Plain environment variables (no secrets: use `secrets`). @default {} */
   readonly env?: Record<string, string>;
-  /** Who may connect in (e.g. the migration router); `allowFrom()` adds more. @default [] (nobody) */
-  readonly allowFrom?: PeerSelector[];
-  /** Destinations it may call besides DNS (database, cache). @default [] */
-  readonly egress?: EgressRule[];
-  /** Extra pod labels, e.g. `app.kubernetes.io/part-of` so the platform's router may call the pods. @default {} */
-  readonly podLabels?: Record<string, string>;
   /** Mount the Kubernetes API token (only for workloads that call the Kubernetes API). @default false */
   readonly automountServiceAccountToken?: boolean;
   /** Seconds a stopping pod keeps serving while the Service drops it (`sleep` must exist in the image; 0 disables). @default 10 */
   readonly preStopSleepSeconds?: number;
 }
 
-const DEFAULT_AUTOSCALING: Required<AutoscalingSpec> = { minReplicas: 3, maxReplicas: 10, cpuPercent: 70, memoryPercent: 80 };
+/** Props for {@link BlueGreenService}. */
+export interface BlueGreenServiceProps extends BlueGreenServiceOptions {
+  /** Service name (DNS label, at most 42 characters); objects are `<name>`, `<name>-blue`, `<name>-active` ... */
+  readonly name: string;
+  /** Namespace it runs in; normally ParallelPlatform's, which owns it. @default "new-platform" */
+  readonly namespace?: string;
+  /** Create the namespace (restricted Pod Security Standard) instead of using one another construct owns. @default false */
+  readonly createNamespace?: boolean;
+  /** GCP project: of the Google service account, of the Workload Identity pool `<project>.svc.id.goog`, of the secrets. */
+  readonly project: string;
+  /** Who may connect in (e.g. the migration router); `allowFrom()` adds more. @default [] (nobody) */
+  readonly allowFrom?: PeerSelector[];
+  /** Destinations it may call besides DNS (database, cache). @default [] */
+  readonly egress?: EgressRule[];
+  /** Extra pod labels, e.g. `app.kubernetes.io/part-of` so the platform's router may call the pods. @default {} */
+  readonly podLabels?: Record<string, string>;
+}
+
+/** The defaults of {@link BlueGreenServiceOptions}, as documented there. */
+export const BLUE_GREEN_DEFAULTS = {
+  canaryPercent: 0,
+  healthPath: "/health",
+  autoscaling: { minReplicas: 3, maxReplicas: 10, cpuPercent: 70, memoryPercent: 80 },
+  minAvailable: 2,
+  requests: { cpu: "500m", memory: "512Mi" },
+  limits: { cpu: "2000m", memory: "2Gi" },
+  preStopSleepSeconds: 10,
+} as const;
+
+const DEFAULT_AUTOSCALING: Required<AutoscalingSpec> = BLUE_GREEN_DEFAULTS.autoscaling;
 const COLOR_LABEL = "tandem.dev/color";
 const NAME_LABEL = "app.kubernetes.io/name";
 const KNOWN_PROPS = new Set<string>([
@@ -167,6 +185,8 @@ export class BlueGreenService extends Construct {
   readonly previewServiceName: string;
   /** Port of the three Services. */
   readonly servicePort = 80;
+  /** The names of every Kubernetes object it manages in its namespace (Services, Deployments, HPAs, PDBs, ConfigMap). */
+  readonly objectNames: readonly string[];
   /** Labels of every pod of the service, both colours. */
   readonly selector: Record<string, string>;
   /** Selector of the live colour's pods. */
@@ -202,10 +222,15 @@ export class BlueGreenService extends Construct {
     super(scope, id);
     this.props = props;
     const auto = { ...DEFAULT_AUTOSCALING, ...(props.autoscaling ?? {}) };
-    const canaryPercent = props.canaryPercent ?? 0;
+    const canaryPercent = props.canaryPercent ?? BLUE_GREEN_DEFAULTS.canaryPercent;
     const canaryReplicas = props.canaryReplicas ?? auto.maxReplicas;
     const idleReplicas = props.idleReplicas ?? auto.minReplicas;
-    this.validate(props, auto, canaryPercent, canaryReplicas, idleReplicas);
+    this.checkKeys(props);
+    applyProblems(this, [
+      ...blueGreenProblems(props.name, props),
+      ...rfc1035(["namespace"], props.namespace, 63, "Kubernetes namespace name"),
+      ...unless(!known(props.project) || /^[a-z][-a-z0-9]{4,28}[a-z0-9]$/.test(props.project), ["project"], props.project, "must be a GCP project id"),
+    ]);
 
     const { name } = props;
     this.activeColor = props.activeColor;
@@ -225,14 +250,6 @@ export class BlueGreenService extends Construct {
       Annotations.of(this).addWarning(
         `${this.node.path}: canaryPercent ${canaryPercent} becomes ${round2(this.effectiveCanaryPercent)} % (${this.replicas[this.idleColor]} of ${canaryReplicas} pods); ` +
           `the weight moves in steps of ${round2(100 / canaryReplicas)} %. Set canaryReplicas (e.g. 20) for a finer weight.`,
-      );
-    }
-    if (idleReplicas > 0 && idleReplicas < auto.minReplicas && canaryPercent === 0) {
-      // The HPA owns the live colour's count, so Terraform cannot wait for it: the switch happens at once and the
-      // HPA raises the colour to its minimum within seconds, plus the pods' start-up time.
-      Annotations.of(this).addWarning(
-        `${this.node.path}: idleReplicas is ${idleReplicas}, below autoscaling.minReplicas ${auto.minReplicas}; switching to ${this.idleColor} (promotion or rollback) ` +
-          `first runs on ${idleReplicas} pod(s) until its HPA adds the rest. Keep it warm (omit idleReplicas) or use 0, which Terraform waits for.`,
       );
     }
 
@@ -280,6 +297,8 @@ export class BlueGreenService extends Construct {
       this.secretProviderClassYaml = secretProviderClassYaml(this.secretProviderClassName, namespace, props.project, secrets);
     }
 
+    const objects = blueGreenObjectNames(name);
+    this.objectNames = [objects.services[0], ...objects.deployments, ...objects.services.slice(1), `${name}-config`];
     this.configMap = new ConfigMapV1(this, "config", { metadata: { name: `${name}-config`, namespace, labels: this.selector }, data: props.config ?? {} });
 
     // Services, and the order one deploy applies things in: HPA bounds before the Deployment they scale; the
@@ -452,59 +471,12 @@ export class BlueGreenService extends Construct {
     });
   }
 
-  private validate(p: BlueGreenServiceProps, auto: Required<AutoscalingSpec>, canary: number, canaryReplicas: number, idleReplicas: number): void {
-    const where = this.node.path;
-    const fail = (message: string): never => {
-      throw new Error(`${where}: ${message}`);
-    };
+  /** A key that is no prop (a JavaScript caller, or config passed through): a third colour, or a typo. */
+  private checkKeys(p: BlueGreenServiceProps): void {
     for (const [key, value] of Object.entries(p as unknown as Record<string, unknown>)) {
       if (KNOWN_PROPS.has(key)) continue;
-      if (typeof value === "object" && value !== null && "image" in value) fail(`"${key}" is not a colour; a blue-green service has exactly two colours, blue and green.`);
-      fail(`"${key}" is not a BlueGreenService prop; check the spelling.`);
-    }
-    if (!COLORS.includes(p.activeColor)) fail(`activeColor is "${String(p.activeColor)}"; it must be "blue" or "green".`);
-    if (!/^[a-z]([-a-z0-9]{0,40}[a-z0-9])?$/.test(p.name)) fail(`name is "${p.name}"; use a lower-case DNS label of at most 42 characters.`);
-    if (p.namespace !== undefined && !Token.isUnresolved(p.namespace) && !/^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?$/.test(p.namespace)) {
-      fail(`namespace is "${p.namespace}"; use a Kubernetes namespace name (lower-case DNS label).`);
-    }
-    if (!Token.isUnresolved(p.project) && !/^[a-z][-a-z0-9]{4,28}[a-z0-9]$/.test(p.project)) fail(`project is "${p.project}"; use a GCP project id.`);
-    if (!p[p.activeColor]?.image) fail(`${p.activeColor}.image is missing, but ${p.activeColor} is the active colour; set its image before making it active.`);
-    for (const color of COLORS) {
-      const image = p[color]?.image;
-      if (image !== undefined && !Token.isUnresolved(image) && (!/^[^\s]+[:@][^\s]+$/.test(image) || image.endsWith(":latest"))) {
-        fail(`${color}.image is "${image}"; pin a tag or digest (":1.4.0", "@sha256:..."), not :latest.`);
-      }
-    }
-    if (!(canary >= 0 && canary <= 100)) fail(`canaryPercent is ${canary}; it must be 0-100.`);
-    const idle = otherColor(p.activeColor);
-    if (canary > 0 && !p[idle]?.image) fail(`canaryPercent is ${canary} but ${idle}.image is missing; the canary runs the idle colour (${idle}).`);
-    if (!Number.isInteger(auto.minReplicas) || !Number.isInteger(auto.maxReplicas) || auto.minReplicas < 1 || auto.minReplicas > auto.maxReplicas) {
-      fail(`autoscaling.minReplicas is ${auto.minReplicas} and maxReplicas ${auto.maxReplicas}; need whole numbers with 1 <= min <= max.`);
-    }
-    for (const key of ["cpuPercent", "memoryPercent"] as const) {
-      if (!(auto[key] >= 1 && auto[key] <= 100)) fail(`autoscaling.${key} is ${auto[key]}; use 1-100.`);
-    }
-    const minAvailable = p.minAvailable ?? 2;
-    if (!Number.isInteger(minAvailable) || minAvailable < 0) fail(`minAvailable is ${minAvailable}; use a whole number >= 0.`);
-    if (minAvailable >= auto.minReplicas) {
-      fail(`minAvailable is ${minAvailable} with autoscaling.minReplicas ${auto.minReplicas}; a PDB that keeps every pod blocks every node drain. Use minAvailable < minReplicas.`);
-    }
-    if (!Number.isInteger(idleReplicas) || idleReplicas < 0 || idleReplicas > auto.maxReplicas) fail(`idleReplicas is ${idleReplicas}; use 0-${auto.maxReplicas}.`);
-    // idleReplicas always applies to the colour that is not active, so a promotion cannot scale down the colour it
-    // switches to. A canary is the one case where the idle colour takes traffic: scaling it to zero would switch
-    // clients to a colour with no pods.
-    if (canary > 0 && idleReplicas === 0) {
-      fail(`idleReplicas is 0 while canaryPercent is ${canary}; you cannot scale down the colour you are switching to. Keep idleReplicas >= 1 until the canary is promoted or aborted.`);
-    }
-    if (!Number.isInteger(canaryReplicas) || canaryReplicas < 2 || canaryReplicas > 100) fail(`canaryReplicas is ${canaryReplicas}; use 2-100 (both colours need a pod).`);
-    if (!(Number.isInteger(p.containerPort) && p.containerPort >= 1 && p.containerPort <= 65535)) fail(`containerPort is ${p.containerPort}; use 1-65535.`);
-    const health = p.healthPath ?? "/health";
-    if (!health.startsWith("/")) fail(`healthPath is "${health}"; it must start with "/".`);
-    const sleep = p.preStopSleepSeconds ?? 10;
-    if (!(Number.isInteger(sleep) && sleep >= 0 && sleep <= 120)) fail(`preStopSleepSeconds is ${sleep}; use 0-120.`);
-    for (const [file, id] of Object.entries(p.secrets ?? {})) {
-      if (!/^[A-Za-z0-9._-]+$/.test(file) || file.startsWith(".")) fail(`secrets has file name "${file}"; use a plain file name (letters, digits, . _ -).`);
-      if (!Token.isUnresolved(id) && !/^[A-Za-z0-9_-]{1,255}$/.test(id)) fail(`secrets.${file} is "${id}"; give the Secret Manager secret id (letters, digits, _ -).`);
+      if (typeof value === "object" && value !== null && "image" in value) throw new Error(`${this.node.path}: "${key}" is not a colour; a blue-green service has exactly two colours, blue and green.`);
+      throw new Error(`${this.node.path}: "${key}" is not a BlueGreenService prop; check the spelling.`);
     }
   }
 }

@@ -1,2 +1,2 @@
 export * from "./blue-green-service";
-export * from "./config-schema";
+export * from "./rules";

@@ -2,10 +2,10 @@ import { ContainerCluster } from "@cdktf/provider-google/lib/container-cluster";
 import { ContainerNodePool } from "@cdktf/provider-google/lib/container-node-pool";
 import { ProjectIamMember } from "@cdktf/provider-google/lib/project-iam-member";
 import { ServiceAccount } from "@cdktf/provider-google/lib/service-account";
-import { Token } from "cdktf";
 import { Construct } from "constructs";
-import { cidrProblem } from "../network/cidr";
 import { Network } from "../network/network";
+import { applyProblems } from "../validation/problem";
+import { gkeClusterProblems } from "./rules";
 
 /** One node pool. Keyed by name in {@link GkeClusterProps.nodePools}. */
 export interface NodePoolSpec {
@@ -24,18 +24,22 @@ export interface NodePoolSpec {
   readonly spot?: boolean;
 }
 
-/** Props for {@link GkeCluster}. */
-export interface GkeClusterProps {
-  readonly project: string;
-  /** Region: the cluster is regional (control plane and nodes spread over the region's zones). */
-  readonly region: string;
+/** A daily maintenance window, UTC. */
+export interface DailyMaintenanceWindow {
+  /** `HH:MM`, UTC. */
+  readonly startTimeUtc: string;
+  /** 4-24. @default 4 */
+  readonly durationHours?: number;
+}
+
+/** What a {@link GkeCluster} is made of; an environment's `gke` section has exactly this shape. */
+export interface GkeClusterOptions {
+  /** Cluster name, at most 40 characters (GKE's limit). */
   readonly name: string;
-  /** The VPC; the cluster uses its subnet and the typed pods/services secondary ranges. */
-  readonly network: Network;
-  /** /28 for the control plane's private endpoint; registered with the network for overlap checks. */
-  readonly masterCidr: string;
   /** @default "REGULAR" */
   readonly releaseChannel?: "RAPID" | "REGULAR" | "STABLE";
+  /** /28 for the control plane's private endpoint; registered with the network for overlap checks. */
+  readonly masterCidr: string;
   /**
    * Control plane reachable only through its private endpoint.
    * @default false - public endpoint, restricted to `masterAuthorizedNetworks`
@@ -48,10 +52,7 @@ export interface GkeClusterProps {
   readonly masterAuthorizedNetworks?: Record<string, string>;
   /** Refuse `terraform destroy` of the cluster. Production should say true. */
   readonly deletionProtection: boolean;
-  /** Daily maintenance window start (UTC, HH:MM). */
-  readonly maintenanceStartTimeUtc: string;
-  /** @default 4 */
-  readonly maintenanceDurationHours?: number;
+  readonly maintenanceWindow: DailyMaintenanceWindow;
   /** Node pools keyed by name (the default pool is always removed). */
   readonly nodePools: Record<string, NodePoolSpec>;
   /**
@@ -69,6 +70,15 @@ export interface GkeClusterProps {
    * @default true
    */
   readonly binaryAuthorization?: boolean;
+}
+
+/** Props for {@link GkeCluster}. */
+export interface GkeClusterProps extends GkeClusterOptions {
+  readonly project: string;
+  /** Region: the cluster is regional (control plane and nodes spread over the region's zones). */
+  readonly region: string;
+  /** The VPC; the cluster uses its subnet and the typed pods/services secondary ranges. */
+  readonly network: Network;
   /** @default {} */
   readonly labels?: Record<string, string>;
 }
@@ -103,7 +113,7 @@ export class GkeCluster extends Construct {
 
   constructor(scope: Construct, id: string, props: GkeClusterProps) {
     super(scope, id);
-    this.validate(props);
+    applyProblems(this, gkeClusterProblems(props));
     const labels = props.labels ?? {};
     this.workloadPool = `${props.project}.svc.id.goog`;
     props.network.reserveRange(`${this.node.path} control-plane range`, props.masterCidr);
@@ -121,8 +131,8 @@ export class GkeCluster extends Construct {
       });
     }
 
-    const start = props.maintenanceStartTimeUtc;
-    const duration = props.maintenanceDurationHours ?? 4;
+    const start = props.maintenanceWindow.startTimeUtc;
+    const duration = props.maintenanceWindow.durationHours ?? 4;
     this.resource = new ContainerCluster(this, "Resource", {
       project: props.project,
       name: props.name,
@@ -215,32 +225,6 @@ export class GkeCluster extends Construct {
           labels: { ...labels, "node-pool": poolName },
         },
       });
-    }
-  }
-
-  private validate(props: GkeClusterProps): void {
-    const where = this.node.path;
-    if (!Token.isUnresolved(props.masterCidr)) {
-      const problem = cidrProblem(props.masterCidr);
-      if (problem) throw new Error(`${where}: masterCidr is "${props.masterCidr}", which is not a valid CIDR: ${problem}.`);
-      if (!props.masterCidr.endsWith("/28")) throw new Error(`${where}: masterCidr is "${props.masterCidr}"; GKE needs a /28 for the control plane.`);
-    }
-    if (Object.keys(props.nodePools).length === 0) {
-      throw new Error(`${where}: nodePools is empty; the default pool is removed, so at least one pool is required.`);
-    }
-    for (const [name, pool] of Object.entries(props.nodePools)) {
-      if (pool.minNodesPerZone < 0 || pool.minNodesPerZone > pool.maxNodesPerZone) {
-        throw new Error(
-          `${where}: nodePools.${name} has minNodesPerZone ${pool.minNodesPerZone} and maxNodesPerZone ${pool.maxNodesPerZone}; need 0 <= min <= max.`,
-        );
-      }
-    }
-    const duration = props.maintenanceDurationHours ?? 4;
-    if (duration < 4 || duration > 24) {
-      throw new Error(`${where}: maintenanceDurationHours is ${duration}; GKE needs a window of 4 to 24 hours.`);
-    }
-    if (!/^([01]\d|2[0-3]):[0-5]\d$/.test(props.maintenanceStartTimeUtc)) {
-      throw new Error(`${where}: maintenanceStartTimeUtc is "${props.maintenanceStartTimeUtc}"; use HH:MM in UTC.`);
     }
   }
 }

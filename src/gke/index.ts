@@ -1,1 +1,2 @@
 export * from "./gke-cluster";
+export * from "./rules";

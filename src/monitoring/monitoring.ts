@@ -3,6 +3,9 @@ import { MonitoringDashboard } from "@cdktf/provider-google/lib/monitoring-dashb
 import { MonitoringNotificationChannel } from "@cdktf/provider-google/lib/monitoring-notification-channel";
 import { MonitoringUptimeCheckConfig } from "@cdktf/provider-google/lib/monitoring-uptime-check-config";
 import { Construct } from "constructs";
+import { applyProblems } from "../validation/problem";
+import { intRange } from "../validation/rules";
+import { monitoringProblems } from "./rules";
 
 /** Where alerts go. Keyed by name in {@link MonitoringProps.notificationChannels}. */
 export type NotificationChannelSpec = { readonly type: "email"; readonly address: string } | { readonly type: "pubsub"; readonly topic: string };
@@ -30,11 +33,8 @@ export interface AlertThresholds {
   readonly dbConnectionsPercent?: number;
 }
 
-/** Props for {@link Monitoring}. */
-export interface MonitoringProps {
-  readonly project: string;
-  /** Prefix for display names, e.g. the environment. */
-  readonly displayPrefix: string;
+/** What {@link Monitoring} is made of; an environment's `monitoring` section has exactly this shape. */
+export interface MonitoringOptions {
   readonly notificationChannels: Record<string, NotificationChannelSpec>;
   /** Channel names that receive P0 (page) alerts. */
   readonly p0Channels: string[];
@@ -44,6 +44,13 @@ export interface MonitoringProps {
   readonly uptimeChecks?: Record<string, UptimeCheckSpec>;
   /** @default - seed 003 thresholds */
   readonly thresholds?: AlertThresholds;
+}
+
+/** Props for {@link Monitoring}. */
+export interface MonitoringProps extends MonitoringOptions {
+  readonly project: string;
+  /** Prefix for display names, e.g. the environment. */
+  readonly displayPrefix: string;
   /** Kubernetes namespace of the new platform, for container and Prometheus metrics. */
   readonly namespace: string;
   /** `project:instance` of the Cloud SQL primary. */
@@ -84,7 +91,7 @@ export class Monitoring extends Construct {
   constructor(scope: Construct, id: string, props: MonitoringProps) {
     super(scope, id);
     this.props = props;
-    this.validate(props);
+    applyProblems(this, [...monitoringProblems(props), ...intRange(["databaseMaxConnections"], props.databaseMaxConnections, 1, 262143)]);
     const t = { ...DEFAULT_THRESHOLDS, ...(props.thresholds ?? {}) };
 
     this.channels = {};
@@ -248,17 +255,5 @@ export class Monitoring extends Construct {
         ],
       },
     };
-  }
-
-  private validate(props: MonitoringProps): void {
-    const where = this.node.path;
-    const known = Object.keys(props.notificationChannels);
-    if (props.p0Channels.length === 0) throw new Error(`${where}: p0Channels is empty; P0 alerts must page someone.`);
-    for (const [field, list] of [["p0Channels", props.p0Channels], ["p1Channels", props.p1Channels ?? []]] as const) {
-      for (const name of list) {
-        if (!known.includes(name)) throw new Error(`${where}: ${field} names "${name}", which is not in notificationChannels (${known.join(", ")}).`);
-      }
-    }
-    if (props.databaseMaxConnections <= 0) throw new Error(`${where}: databaseMaxConnections is ${props.databaseMaxConnections}; it must be positive.`);
   }
 }

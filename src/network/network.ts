@@ -7,7 +7,9 @@ import { ComputeSubnetwork } from "@cdktf/provider-google/lib/compute-subnetwork
 import { ServiceNetworkingConnection } from "@cdktf/provider-google/lib/service-networking-connection";
 import { ITerraformDependable, Token } from "cdktf";
 import { Construct } from "constructs";
-import { cidrProblem, describeOverlap, findOverlaps, NamedCidr } from "./cidr";
+import { applyProblems } from "../validation/problem";
+import { describeOverlap, findOverlaps, NamedCidr } from "./cidr";
+import { networkProblems } from "./rules";
 
 /** A subnet's secondary range, as GKE consumes it. */
 export interface SecondaryRange {
@@ -34,10 +36,8 @@ export interface INetworkRef {
   readonly serviceNetworkingConnection?: ITerraformDependable;
 }
 
-/** Props for {@link Network}. */
-export interface NetworkProps {
-  readonly project: string;
-  readonly region: string;
+/** What a {@link Network} is made of; an environment's `network` section has exactly this shape. */
+export interface NetworkOptions {
   /** VPC name; subnets, router and firewall rules are named after it. */
   readonly name: string;
   /** The subnet's primary range (nodes). */
@@ -61,8 +61,12 @@ export interface NetworkProps {
    * @default - Google's IAP range 35.235.240.0/20
    */
   readonly iapSourceRanges?: string[];
-  /** @default {} */
-  readonly labels?: Record<string, string>;
+}
+
+/** Props for {@link Network}. */
+export interface NetworkProps extends NetworkOptions {
+  readonly project: string;
+  readonly region: string;
 }
 
 /** Google's documented source ranges for load-balancer health checks. */
@@ -105,16 +109,8 @@ export class Network extends Construct implements INetworkRef {
   constructor(scope: Construct, id: string, props: NetworkProps) {
     super(scope, id);
     this.props = props;
+    applyProblems(this, networkProblems(props));
     const sampling = props.flowLogSampling ?? 0.5;
-    if (!Token.isUnresolved(sampling) && (sampling < 0 || sampling > 1)) {
-      throw new Error(`${this.node.path}: flowLogSampling is ${sampling}; it must be between 0 and 1.`);
-    }
-    for (const [field, value] of Object.entries({ primaryCidr: props.primaryCidr, podsCidr: props.podsCidr, servicesCidr: props.servicesCidr })) {
-      this.checkCidr(field, value);
-    }
-    if (Object.keys(props.privateServiceRanges).length === 0) {
-      throw new Error(`${this.node.path}: privateServiceRanges is empty; Cloud SQL and Memorystore need at least one private-service-access range.`);
-    }
 
     this.resource = new ComputeNetwork(this, "Resource", {
       project: props.project,
@@ -165,7 +161,6 @@ export class Network extends Construct implements INetworkRef {
     this.privateServiceRanges = {};
     const addresses: ComputeGlobalAddress[] = [];
     for (const [purpose, cidr] of Object.entries(props.privateServiceRanges)) {
-      this.checkCidr(`privateServiceRanges.${purpose}`, cidr);
       const [address, prefix] = cidr.split("/");
       const name = `${props.name}-psa-${purpose}`;
       addresses.push(
@@ -221,12 +216,6 @@ export class Network extends Construct implements INetworkRef {
   reserveRange(name: string, cidr: string): void {
     if (Token.isUnresolved(cidr)) return;
     this.ranges.push({ name, cidr });
-  }
-
-  private checkCidr(field: string, value: string): void {
-    if (Token.isUnresolved(value)) return;
-    const problem = cidrProblem(value);
-    if (problem) throw new Error(`${this.node.path}: ${field} is "${value}", which is not a valid CIDR: ${problem}.`);
   }
 
   private firewall(

@@ -1,7 +1,7 @@
+export * from "./options";
+export * from "./plan";
 export * from "./parallel-platform";
 export * from "./pod-security";
 export * from "./router-config";
 export * from "./router-defaults";
-export { DockerTarget } from "./private/docker-target";
-export { KubernetesTarget, PART_OF_LABEL } from "./private/kubernetes-target";
-export * from "./port-requests";
+export { PART_OF_LABEL } from "./private/kubernetes-target";

@@ -96,8 +96,10 @@ export interface PortPlan {
 /** One rule broken, naming every claimant. */
 export interface PortConflict {
   readonly port: number;
-  /** `service "<name>"`, `legacy <use>` or `the avoid list`; the service to change comes first. */
+  /** `service "<name>"`, `legacy <use>` or `the avoid list`, for people; the service to change comes first. */
   readonly claimants: readonly string[];
+  /** The services among the claimants, in the same order: the first is the one to change. */
+  readonly services: readonly string[];
   readonly rule: string;
 }
 
@@ -147,6 +149,13 @@ const rangeText = (r: PortRange) => `${r.start}-${r.end}`;
  * @throws PortConflictError listing every conflict, each naming its claimants and the rule.
  */
 export function planPorts(input: PortPlanInput): PortPlan {
+  const result = computePortPlan(input);
+  if (!result.plan) throw new PortConflictError(result.conflicts);
+  return result.plan;
+}
+
+/** The plan, or every conflict as data (the same rule as {@link planPorts}, without throwing). */
+export function computePortPlan(input: PortPlanInput): { readonly plan?: PortPlan; readonly conflicts: readonly PortConflict[] } {
   if (input.strategy !== "offset" && input.strategy !== "blocks") throw new Error(`port strategy is "${String(input.strategy)}"; use "offset" or "blocks".`);
   const conflicts: PortConflict[] = [];
   const avoid = new Set(input.avoid ?? []);
@@ -159,27 +168,27 @@ export function planPorts(input: PortPlanInput): PortPlan {
   for (const [service, req] of Object.entries(input.services).sort(byName)) {
     const claimant = label(service);
     if (!(PORT_CATEGORIES as readonly string[]).includes(req.category)) {
-      conflicts.push({ port: req.port ?? 0, claimants: [claimant], rule: `unknown category "${String(req.category)}" (use one of ${PORT_CATEGORIES.join(", ")})` });
+      conflicts.push({ port: req.port ?? 0, claimants: [claimant], services: [service], rule: `unknown category "${String(req.category)}" (use one of ${PORT_CATEGORIES.join(", ")})` });
       continue;
     }
     const range = rangeFor(input.strategy, req.category);
     if (req.port !== undefined) {
       const port = req.port;
       if (!Number.isInteger(port) || port < 1024 || port > 65535) {
-        conflicts.push({ port, claimants: [claimant], rule: port > 65535 ? "above 65535, not a TCP port" : "below 1024 (privileged) or not a whole number" });
+        conflicts.push({ port, claimants: [claimant], services: [service], rule: port > 65535 ? "above 65535, not a TCP port" : "below 1024 (privileged) or not a whole number" });
         continue;
       }
       let ok = true;
       if (legacyByPort.has(port)) {
-        conflicts.push({ port, claimants: [claimant, legacyByPort.get(port)!], rule: "reserved by the legacy system" });
+        conflicts.push({ port, claimants: [claimant, legacyByPort.get(port)!], services: [service], rule: "reserved by the legacy system" });
         ok = false;
       }
       if (avoid.has(port)) {
-        conflicts.push({ port, claimants: [claimant, "the avoid list"], rule: "on the avoid list" });
+        conflicts.push({ port, claimants: [claimant, "the avoid list"], services: [service], rule: "on the avoid list" });
         ok = false;
       }
       if (input.strategy === "blocks" && (port < range.start || port > range.end)) {
-        conflicts.push({ port, claimants: [claimant], rule: `outside the ${req.category} block ${rangeText(range)}` });
+        conflicts.push({ port, claimants: [claimant], services: [service], rule: `outside the ${req.category} block ${rangeText(range)}` });
         ok = false;
       }
       if (ok) claims.push({ service, category: req.category, port, pinned: true, range, skipped: [] });
@@ -195,7 +204,7 @@ export function planPorts(input: PortPlanInput): PortPlan {
       else port = candidate;
     }
     if (port === undefined) {
-      conflicts.push({ port: range.start, claimants: [claimant], rule: `the ${req.category} range ${rangeText(range)} is full: every port in it is reserved by legacy or on the avoid list` });
+      conflicts.push({ port: range.start, claimants: [claimant], services: [service], rule: `the ${req.category} range ${rangeText(range)} is full: every port in it is reserved by legacy or on the avoid list` });
       continue;
     }
     claims.push({ service, category: req.category, port, pinned: false, range, skipped });
@@ -209,7 +218,7 @@ export function planPorts(input: PortPlanInput): PortPlan {
     for (let p = range.start; p <= range.end; p++) if (!fixed(p)) usable++;
     if (inRange.length > usable) {
       fullRanges.add(rangeText(range));
-      conflicts.push({ port: range.start, claimants: inRange.map((c) => label(c.service)), rule: `the range ${rangeText(range)} is full: ${inRange.length} services for ${usable} usable ports` });
+      conflicts.push({ port: range.start, claimants: inRange.map((c) => label(c.service)), services: inRange.map((c) => c.service), rule: `the range ${rangeText(range)} is full: ${inRange.length} services for ${usable} usable ports` });
     }
   }
 
@@ -228,13 +237,14 @@ export function planPorts(input: PortPlanInput): PortPlan {
     if (derived.length === 0) rule = `claimed twice; pin one of them to another port${hint}`;
     else if (pins.length === 0) rule = `both derive this port from their names; pin one of them${hint}`;
     else rule = `${derived.map((c) => label(c.service)).join(", ")} derives this port from its name and ${pins.map((c) => label(c.service)).join(", ")} pins it; pin the derived one elsewhere${hint} or change the pin`;
-    conflicts.push({ port, claimants: (derived.length === 0 ? pins : ordered).map((c) => label(c.service)), rule });
+    const claimed = derived.length === 0 ? pins : ordered;
+    conflicts.push({ port, claimants: claimed.map((c) => label(c.service)), services: claimed.map((c) => c.service), rule });
   }
 
-  if (conflicts.length > 0) throw new PortConflictError(conflicts);
+  if (conflicts.length > 0) return { conflicts };
   const assignments: PortAssignment[] = claims.map((c) => ({ service: c.service, category: c.category, port: c.port, pinned: c.pinned, why: why(c, input.strategy, legacyByPort) }));
   assignments.sort((a, b) => a.port - b.port || (a.service < b.service ? -1 : 1));
-  return { strategy: input.strategy, assignments };
+  return { plan: { strategy: input.strategy, assignments }, conflicts: [] };
 }
 
 /** The port a service got. @throws when the plan has no such service */

@@ -77,16 +77,16 @@ describe("AccessMatrix", () => {
 describe("AccessMatrix validation", () => {
   const roles = (r: unknown) => ({ roles: r as AccessMatrixProps["roles"] });
   test.each<[string, Partial<AccessMatrixProps>, RegExp]>([
-    ["an unknown role", roles({ intern: row(["user:a@example.com"], {}) }), /test\/access: roles\.intern is .*"intern" is not a role of the access table; use one of developer, devops, qa, product-owner, system-admin/],
-    ["an unknown area", roles({ qa: { members: ["user:a@example.com"], grants: { ...all("read"), billing: "read" } } }), /roles\.qa\.grants\.billing is "read"; "billing" is not an area/],
-    ["an unknown level", roles({ qa: { members: ["user:a@example.com"], grants: { ...all("read"), database: "admin" } } }), /roles\.qa\.grants\.database is "admin"; use none, read, read-write/],
-    ["a missing area", roles({ qa: { members: ["user:a@example.com"], grants: { legacy: "read" } } }), /roles\.qa\.grants\.frontend is undefined; every area needs a level/],
-    ["a malformed member", roles({ qa: row(["qa-team"], { monitoring: "read" }) }), /roles\.qa\.members\[0\] is "qa-team"; use group:, user: or serviceAccount: followed by an e-mail address/],
-    ["a group in Kubernetes without Google Groups for RBAC", { googleGroupsRbac: false }, /roles\.developer\.members\[0\] is "group:devs@example\.com"; Google groups can be bound in Kubernetes only with GKE Google Groups for RBAC; set the cluster's rbacSecurityGroup/],
-    ["a primitive role in iam", { iam: { "roles/editor": ["user:a@example.com"] } }, /iam\["roles\/editor"\] is \["user:a@example\.com"\]; primitive roles span every service/],
-    ["a malformed role in iam", { iam: { owner: ["user:a@example.com"] } }, /iam\["owner"\] .* is not an IAM role name/],
-    ["no database instance", { databaseInstances: [] }, /databaseInstances is \[\]; name at least one instance/],
-    ["an unknown Kubernetes area in namespaces", { namespaces: { database: "db" } as never }, /namespaces\.database .* "database" is not a Kubernetes area/],
+    ["an unknown role", roles({ intern: row(["user:a@example.com"], {}) }), /test\/access: invalid props:\n {2}- roles\.intern = "intern": is not a role of the access table; use one of: developer, devops, qa, product-owner, system-admin/],
+    ["an unknown area", roles({ qa: { members: ["user:a@example.com"], grants: { ...all("read"), billing: "read" } } }), /roles\.qa\.grants\.billing = "billing": is not an area; use one of: legacy, frontend, backend, database, monitoring/],
+    ["an unknown level", roles({ qa: { members: ["user:a@example.com"], grants: { ...all("read"), database: "admin" } } }), /roles\.qa\.grants\.database = "admin": must be one of: none, read, read-write/],
+    ["a missing area", roles({ qa: { members: ["user:a@example.com"], grants: { legacy: "read" } } }), /roles\.qa\.grants\.frontend = \(missing\): every area needs a level/],
+    ["a malformed member", roles({ qa: row(["qa-team"], { monitoring: "read" }) }), /roles\.qa\.members\.0 = "qa-team": must be group:, user: or serviceAccount: followed by an e-mail address/],
+    ["a group in Kubernetes without Google Groups for RBAC", { googleGroupsRbac: false }, /roles\.developer\.members\.0 = "group:devs@example\.com": Google groups can be bound in Kubernetes only with GKE Google Groups for RBAC; set the cluster's rbacSecurityGroup/],
+    ["a primitive role in iam", { iam: { "roles/editor": ["user:a@example.com"] } }, /iam\.roles\/editor = \["user:a@example\.com"\]: primitive roles span every service/],
+    ["a malformed role in iam", { iam: { owner: ["user:a@example.com"] } }, /iam\.owner = "owner": is not an IAM role name/],
+    ["no database instance", { databaseInstances: [] }, /databaseInstances = \[\]: must name at least one instance/],
+    ["an unknown Kubernetes area in namespaces", { namespaces: { database: "db" } as never }, /namespaces\.database = "database": is not a Kubernetes area/],
   ])("rejects %s", (_, props, message) => {
     expect(() => build(props)).toThrow(message);
   });

@@ -57,7 +57,7 @@ describe("the app (main.ts)", () => {
     const before = listing(outdir);
     const result = run("test/fixtures/run-app.ts", ["bad-config"], outdir);
     expect(result.status).toBe(1);
-    expect(result.stderr).toMatch(/Invalid config for environment "production" \(environments\/production\.ts\):\n {2}- database\.diskSizeGb = 5: must be >= 10/);
+    expect(result.stderr).toMatch(/Invalid config for environment "production" \(environments\/production\.ts\):\n {2}- database\.diskSizeGb = 5: must be a whole number 10-65536 \(Cloud SQL limits\)/);
     expect(listing(outdir)).toEqual(before);
   });
 

@@ -48,10 +48,11 @@ describe("Memorystore", () => {
   });
 
   test.each([
-    [{ tier: "BASIC" as const, readReplicas: 1 }, /read replicas need STANDARD_HA/],
-    [{ memorySizeGb: 2, readReplicas: 1 }, /readReplicas needs memorySizeGb >= 5 \(got 2\)/],
-    [{ memorySizeGb: 0 }, /memorySizeGb is 0/],
-    [{ readReplicas: 6 }, /readReplicas is 6/],
+    [{ tier: "BASIC" as const, readReplicas: 1 }, /readReplicas = 1: read replicas need tier STANDARD_HA/],
+    [{ memorySizeGb: 2, readReplicas: 1 }, /memorySizeGb = 2: read replicas need at least 5 GB of memory/],
+    [{ memorySizeGb: 0 }, /memorySizeGb = 0: must be a whole number 1-300/],
+    [{ readReplicas: 6 }, /readReplicas = 6: must be a whole number 0-5/],
+    [{ name: "a-redis-name-that-is-longer-than-forty-chars" }, /name = "a-redis-name-that-is-longer-than-forty-chars": must be a lower-case RFC 1035 Memorystore instance name.*at most 40/],
   ])("bad props %j throw", (overrides, message) => {
     const { stack } = googleStack();
     expect(() => redis(stack, overrides)).toThrow(message);

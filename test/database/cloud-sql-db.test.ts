@@ -141,11 +141,12 @@ describe("CloudSqlDb", () => {
   });
 
   test.each([
-    [{ diskSizeGb: 5 }, /diskSizeGb is 5/],
-    [{ backupRetentionDays: 0 }, /backupRetentionDays is 0/],
-    [{ transactionLogRetentionDays: 9 }, /transactionLogRetentionDays is 9/],
-    [{ databases: [] }, /databases is empty/],
-    [{ maintenanceWindow: { day: "SUNDAY" as const, hourUtc: 24 } }, /hourUtc is 24/],
+    [{ diskSizeGb: 5 }, /test\/db: invalid props:\n {2}- diskSizeGb = 5: must be a whole number 10-65536 \(Cloud SQL limits\)/],
+    [{ backupRetentionDays: 0 }, /backupRetentionDays = 0: must be a whole number 1-365/],
+    [{ transactionLogRetentionDays: 9 }, /transactionLogRetentionDays = 9: must be a whole number 1-7/],
+    [{ databases: [] }, /databases = \[\]: must name at least one database/],
+    [{ maintenanceWindow: { day: "SUNDAY" as const, hourUtc: 24 } }, /maintenanceWindow\.hourUtc = 24: must be a whole number 0-23/],
+    [{ tier: "db-custom-3-1024" }, /tier = "db-custom-3-1024": is not a possible Cloud SQL machine: vCPUs must be 1 or an even number/],
   ])("bad props %j throw", (overrides, message) => {
     const { stack } = googleStack();
     expect(() => db(stack, overrides)).toThrow(message);

@@ -152,7 +152,7 @@ describe("BlueGreenService", () => {
 
     test("idleReplicas below the HPA minimum warns that a switch first runs on that many pods", () => {
       const { bg } = stackWith({ idleReplicas: 1 });
-      expect(bg.node.metadata.filter((m) => m.type === "@cdktf/warn").map((m) => m.data)).toEqual([expect.stringMatching(/idleReplicas is 1, below autoscaling\.minReplicas 3; switching to green/)]);
+      expect(bg.node.metadata.filter((m) => m.type === "@cdktf/warn").map((m) => m.data)).toEqual([expect.stringMatching(/idleReplicas = 1: is below autoscaling\.minReplicas \(3\): switching colours first runs on 1 pod\(s\)/)]);
     });
   });
 
@@ -381,23 +381,24 @@ describe("BlueGreenService", () => {
   describe("bad input fails synth with a clear message", () => {
     const make = (overrides: Record<string, unknown>) => () => stackWith(overrides as Partial<BlueGreenServiceProps>);
     test.each([
-      [{ green: {}, activeColor: "green" }, /test\/bg: green\.image is missing, but green is the active colour/],
-      [{ canaryPercent: 120 }, /canaryPercent is 120; it must be 0-100/],
-      [{ canaryPercent: -5 }, /canaryPercent is -5; it must be 0-100/],
-      [{ autoscaling: { minReplicas: 5, maxReplicas: 2 } }, /autoscaling\.minReplicas is 5 and maxReplicas 2; need whole numbers with 1 <= min <= max/],
-      [{ minAvailable: 3 }, /minAvailable is 3 with autoscaling\.minReplicas 3; a PDB that keeps every pod blocks every node drain/],
-      [{ activeColor: "red" }, /activeColor is "red"; it must be "blue" or "green"/],
+      [{ green: {}, activeColor: "green" }, /test\/bg: invalid props:\n {2}- green\.image = \(missing\): is missing, but green is the active colour/],
+      [{ canaryPercent: 120 }, /canaryPercent = 120: must be 0-100/],
+      [{ canaryPercent: -5 }, /canaryPercent = -5: must be 0-100/],
+      [{ autoscaling: { minReplicas: 5, maxReplicas: 2 } }, /autoscaling\.minReplicas = 5: must be <= maxReplicas \(2\)/],
+      [{ minAvailable: 3 }, /minAvailable = 3: must be below autoscaling\.minReplicas \(3\), or the PDB blocks every node drain/],
+      [{ activeColor: "red" }, /activeColor = "red": must be one of: blue, green/],
       [{ red: { image: "example/api:2.0.0" } }, /"red" is not a colour; a blue-green service has exactly two colours, blue and green/],
-      [{ blue: { image: "example/api:latest" } }, /blue\.image is "example\/api:latest"; pin a tag or digest/],
-      [{ blue: { image: "example/api" } }, /blue\.image is "example\/api"; pin a tag or digest/],
-      [{ green: {}, canaryPercent: 10 }, /canaryPercent is 10 but green\.image is missing; the canary runs the idle colour/],
-      [{ canaryPercent: 25, idleReplicas: 0 }, /idleReplicas is 0 while canaryPercent is 25; you cannot scale down the colour you are switching to/],
-      [{ idleReplicas: 11 }, /idleReplicas is 11; use 0-10/],
-      [{ canaryReplicas: 1, canaryPercent: 50 }, /canaryReplicas is 1; use 2-100/],
-      [{ name: "Api_v2" }, /name is "Api_v2"; use a lower-case DNS label/],
-      [{ secrets: { "../etc/passwd": "x" } }, /secrets has file name "\.\.\/etc\/passwd"/],
-      [{ containerPort: 0 }, /containerPort is 0; use 1-65535/],
-      [{ namespace: "New Platform" }, /namespace is "New Platform"; use a Kubernetes namespace name/],
+      [{ blue: { image: "example/api:latest" } }, /blue\.image = "example\/api:latest": must pin a release, not :latest; pin a tag/],
+      [{ blue: { image: "example/api" } }, /blue\.image = "example\/api": names no tag or digest/],
+      [{ blue: { image: "registry.internal:5000/platform/api" } }, /blue\.image = "registry\.internal:5000\/platform\/api": names no tag or digest \(a registry port is not a tag\)/],
+      [{ green: {}, canaryPercent: 10 }, /green\.image = \(missing\): is missing, but a canary runs the idle colour \(green\)/],
+      [{ canaryPercent: 25, idleReplicas: 0 }, /idleReplicas = 0: must be >= 1 while canaryPercent is 25: you cannot scale down the colour you are switching to/],
+      [{ idleReplicas: 11 }, /idleReplicas = 11: must be a whole number 0-10/],
+      [{ canaryReplicas: 1, canaryPercent: 50 }, /canaryReplicas = 1: must be a whole number 2-100/],
+      [{ name: "Api_v2" }, /name = "Api_v2": must be a lower-case RFC 1035 service name/],
+      [{ secrets: { "../etc/passwd": "x" } }, /secrets\.\.\.\/etc\/passwd = "\.\.\/etc\/passwd": file names are plain/],
+      [{ containerPort: 0 }, /containerPort = 0: must be a whole number 1-65535/],
+      [{ namespace: "New Platform" }, /namespace = "New Platform": must be a lower-case RFC 1035 Kubernetes namespace name/],
     ])("rejects %j", (overrides, message) => {
       expect(make(overrides)).toThrow(message);
     });

@@ -12,7 +12,7 @@ function stagingApi(edit: (api: Raw) => void): Raw {
 function apiOf(env: "staging" | "production", raw: Raw) {
   const config = loadEnvironment(env, raw);
   if (config.target !== "gcp") throw new Error(`${env} is not a cloud environment`);
-  return config.blueGreen.api;
+  return config.blueGreen!.api;
 }
 
 describe("blueGreen config", () => {
@@ -28,16 +28,16 @@ describe("blueGreen config", () => {
   });
 
   test.each([
-    ["a colour other than blue or green", (a: Raw) => (a.activeColor = "red"), /blueGreen\.api\.activeColor = "red": must be "blue" or "green"/],
+    ["a colour other than blue or green", (a: Raw) => (a.activeColor = "red"), /blueGreen\.api\.activeColor = "red": must be one of: blue, green/],
     ["a third colour", (a: Raw) => (a.red = { image: "x/api:1.0.0" }), /blueGreen\.api\.red = \{"image":"x\/api:1\.0\.0"\}: is not a known field/],
     ["no image for the active colour", (a: Raw) => ((a.activeColor = "green"), (a.green = {})), /blueGreen\.api\.green\.image = \(missing\): is missing, but green is the active colour/],
-    ["an unpinned image", (a: Raw) => (a.blue = { image: "x/api:latest" }), /blueGreen\.api\.blue\.image = "x\/api:latest": must pin a tag or digest, not :latest/],
+    ["an unpinned image", (a: Raw) => (a.blue = { image: "x/api:latest" }), /blueGreen\.api\.blue\.image = "x\/api:latest": must pin a release, not :latest/],
     ["a weight above 100", (a: Raw) => (a.canaryPercent = 120), /blueGreen\.api\.canaryPercent = 120: must be 0-100/],
     ["a weight below 0", (a: Raw) => (a.canaryPercent = -1), /blueGreen\.api\.canaryPercent = -1: must be 0-100/],
     ["min replicas above max", (a: Raw) => (a.autoscaling = { minReplicas: 5, maxReplicas: 4 }), /blueGreen\.api\.autoscaling\.minReplicas = 5: must be <= maxReplicas \(4\)/],
     ["a PDB that blocks every drain", (a: Raw) => (a.minAvailable = 3), /blueGreen\.api\.minAvailable = 3: must be below autoscaling\.minReplicas \(3\)/],
     ["scaling down the canary colour", (a: Raw) => ((a.canaryPercent = 25), (a.idleReplicas = 0)), /blueGreen\.api\.idleReplicas = 0: must be >= 1 while canaryPercent is 25: you cannot scale down the colour you are switching to/],
-    ["a canary of one pod", (a: Raw) => (a.canaryReplicas = 1), /blueGreen\.api\.canaryReplicas = 1: must be >= 2/],
+    ["a canary of one pod", (a: Raw) => (a.canaryReplicas = 1), /blueGreen\.api\.canaryReplicas = 1: must be a whole number 2-100 \(both colours need a pod\)/],
     ["a secret as a path", (a: Raw) => (a.secrets = { "../x": "db-password" }), /blueGreen\.api\.secrets\.\.\.\/x/],
   ])("rejects %s", (_what, edit, message) => {
     expect(problemFor("staging", stagingApi(edit))).toMatch(message);

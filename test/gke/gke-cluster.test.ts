@@ -11,7 +11,7 @@ function cluster(stack: TerraformStack, overrides: Partial<GkeClusterProps> = {}
     network: testNetwork(stack),
     masterCidr: "172.16.0.0/28",
     deletionProtection: true,
-    maintenanceStartTimeUtc: "02:00",
+    maintenanceWindow: { startTimeUtc: "02:00" },
     nodePools: { general: { machineType: "e2-standard-4", minNodesPerZone: 1, maxNodesPerZone: 3 } },
     ...overrides,
   });
@@ -63,7 +63,7 @@ describe("GkeCluster", () => {
 
   test("maintenance window is a daily recurring window of the given length", () => {
     const { stack } = googleStack();
-    cluster(stack, { maintenanceStartTimeUtc: "22:30", maintenanceDurationHours: 6 });
+    cluster(stack, { maintenanceWindow: { startTimeUtc: "22:30", durationHours: 6 } });
     expect(onlyResource(synth(stack), "google_container_cluster").maintenance_policy).toEqual({
       recurring_window: { start_time: "2025-01-01T22:30:00Z", end_time: "2025-01-02T04:30:00Z", recurrence: "FREQ=DAILY" },
     });
@@ -109,11 +109,12 @@ describe("GkeCluster", () => {
   });
 
   test.each([
-    [{ masterCidr: "172.16.0.0/24" }, /masterCidr is "172.16.0.0\/24"; GKE needs a \/28/],
-    [{ nodePools: {} }, /nodePools is empty/],
-    [{ nodePools: { a: { machineType: "e2-small", minNodesPerZone: 4, maxNodesPerZone: 2 } } }, /nodePools.a has minNodesPerZone 4 and maxNodesPerZone 2/],
-    [{ maintenanceDurationHours: 2 }, /maintenanceDurationHours is 2/],
-    [{ maintenanceStartTimeUtc: "25:00" }, /maintenanceStartTimeUtc is "25:00"/],
+    [{ masterCidr: "172.16.0.0/24" }, /masterCidr = "172.16.0.0\/24": must be a \/28/],
+    [{ nodePools: {} }, /nodePools = \{\}: must name at least one node pool/],
+    [{ nodePools: { a: { machineType: "e2-small", minNodesPerZone: 4, maxNodesPerZone: 2 } } }, /nodePools\.a\.minNodesPerZone = 4: must be <= maxNodesPerZone \(2\)/],
+    [{ maintenanceWindow: { startTimeUtc: "02:00", durationHours: 2 } }, /maintenanceWindow\.durationHours = 2: must be a whole number 4-24/],
+    [{ maintenanceWindow: { startTimeUtc: "25:00" } }, /maintenanceWindow\.startTimeUtc = "25:00": must be a 24-hour UTC time HH:MM/],
+    [{ name: "a-cluster-name-that-is-longer-than-forty-chars" }, /name = "a-cluster-name-that-is-longer-than-forty-chars": must be a lower-case RFC 1035 GKE cluster name.*at most 40 characters/],
   ])("bad props %j throw", (overrides, message) => {
     const { stack } = googleStack();
     expect(() => cluster(stack, overrides)).toThrow(message);

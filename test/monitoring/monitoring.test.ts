@@ -94,9 +94,9 @@ describe("Monitoring", () => {
   });
 
   test.each([
-    [{ p0Channels: [] }, /p0Channels is empty/],
-    [{ p1Channels: ["nobody"] }, /p1Channels names "nobody", which is not in notificationChannels \(oncall, tickets\)/],
-    [{ databaseMaxConnections: 0 }, /databaseMaxConnections is 0/],
+    [{ p0Channels: [] }, /p0Channels = \[\]: must name at least one channel: P0 alerts page someone/],
+    [{ p1Channels: ["nobody"] }, /p1Channels\.0 = "nobody": names no channel of notificationChannels \(known: oncall, tickets\)/],
+    [{ databaseMaxConnections: 0 }, /databaseMaxConnections = 0: must be a whole number 1-262143/],
   ])("bad props %j throw", (overrides, message) => {
     const { stack } = googleStack();
     expect(() => monitoring(stack, overrides)).toThrow(message);

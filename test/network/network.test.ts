@@ -58,8 +58,7 @@ describe("Network", () => {
 
   test("overlapping ranges fail synth naming both", () => {
     const { stack } = googleStack();
-    testNetwork(stack, { servicesCidr: "10.10.8.0/21" });
-    expect(() => Testing.synth(stack, true)).toThrow(/subnet primary range \(10\.10\.0\.0\/20\) overlaps .*services secondary range \(10\.10\.8\.0\/21\)/);
+    expect(() => testNetwork(stack, { servicesCidr: "10.10.8.0/21" })).toThrow(/servicesCidr = "10\.10\.8\.0\/21": primaryCidr \(10\.10\.0\.0\/20\) overlaps servicesCidr \(10\.10\.8\.0\/21\)/);
   });
 
   test("a range reserved by another construct is checked too", () => {
@@ -70,9 +69,11 @@ describe("Network", () => {
   });
 
   test.each([
-    [{ primaryCidr: "10.10.0.1/20" }, /primaryCidr is "10.10.0.1\/20".*host bits/],
-    [{ flowLogSampling: 2 }, /flowLogSampling is 2/],
-    [{ privateServiceRanges: {} }, /privateServiceRanges is empty/],
+    [{ primaryCidr: "10.10.0.1/20" }, /primaryCidr = "10.10.0.1\/20": must be a canonical IPv4 CIDR \(host bits are set/],
+    [{ flowLogSampling: 2 }, /flowLogSampling = 2: must be 0-1/],
+    [{ privateServiceRanges: {} }, /privateServiceRanges = \{\}: must name at least one private-service-access range/],
+    [{ privateServiceRanges: { sql: "10.30.0.0/25" } }, /privateServiceRanges\.sql = "10\.30\.0\.0\/25": must be \/24 or larger/],
+    [{ name: "a-network-name-longer-than-43-characters-really" }, /name = "a-network-name-longer-than-43-characters-really": must be a lower-case RFC 1035 network name \(43 characters at most/],
   ])("bad props %j throw", (overrides, message) => {
     const { stack } = googleStack();
     expect(() => testNetwork(stack, overrides)).toThrow(message);

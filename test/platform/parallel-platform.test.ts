@@ -31,7 +31,7 @@ function dockerSynth(overrides: Partial<ParallelPlatformProps> = {}): TerraformJ
 function k8s(overrides: Partial<ParallelPlatformProps> = {}): { json: TerraformJson; platform: ParallelPlatform } {
   const stack = new TerraformStack(Testing.app(), "staging");
   new KubernetesProvider(stack, "k8s", {});
-  const platform = new ParallelPlatform(stack, "platform", props({ kind: "kubernetes", namespace: "new-platform", egressCidrs: ["10.30.0.0/20"] }, { ports: { strategy: "blocks" }, router: { domain: "example.com", phase: "path" }, services: { web: { image: "example/web:1.0.0", category: "frontend", containerPort: 8080, entry: true }, api: { image: "example/api:1.0.0", category: "backend", containerPort: 9000, bridgeToLegacy: true } }, legacy: { ...legacy, baseUrl: "https://app.example.com", upstream: "legacy-origin.example.com:443" }, ...overrides }));
+  const platform = new ParallelPlatform(stack, "platform", props({ kind: "kubernetes", egressCidrs: ["10.30.0.0/20"] }, { ports: { strategy: "blocks" }, router: { domain: "example.com", phase: "path" }, services: { web: { image: "example/web:1.0.0", category: "frontend", containerPort: 8080, entry: true }, api: { image: "example/api:1.0.0", category: "backend", containerPort: 9000, bridgeToLegacy: true } }, legacy: { ...legacy, baseUrl: "https://app.example.com", upstream: "legacy-origin.example.com:443" }, ...overrides }));
   return { json: JSON.parse(Testing.synth(stack, true)) as TerraformJson, platform };
 }
 
@@ -254,30 +254,30 @@ describe("ParallelPlatform validation", () => {
   const docker = (overrides: Partial<ParallelPlatformProps>) => () => new ParallelPlatform(new TerraformStack(Testing.app(), "x"), "platform", props({ kind: "docker" }, overrides));
 
   test("a port conflict fails synth naming both claimants", () => {
-    expect(docker({ services: { web: { image: "example/web:1.0.0", category: "frontend", containerPort: 8080, port: 8000, entry: true } } })).toThrow(/x\/platform: Port plan conflicts:\n {2}- port 8000: service "web" and legacy web: reserved by the legacy system/);
+    expect(docker({ services: { web: { image: "example/web:1.0.0", category: "frontend", containerPort: 8080, port: 8000, entry: true } } })).toThrow(/x\/platform: invalid props:\n {2}- services\.web\.port = 8000: port 8000: service "web" and legacy web: reserved by the legacy system/);
   });
 
   test.each([
-    [{ services: { web: { image: "example/web:latest", category: "frontend" as const, containerPort: 8080, entry: true } } }, /services\.web\.image is "example\/web:latest"; pin a tag or digest/],
+    [{ services: { web: { image: "example/web:latest", category: "frontend" as const, containerPort: 8080, entry: true } } }, /services\.web\.image = "example\/web:latest": must pin a release, not :latest/],
     [{ services: { web: { image: "example/web:1", category: "frontend" as const, containerPort: 8080 } } }, /exactly one service must set entry: true \(found none\)/],
-    [{ router: { domain: "example.com", phase: "weighted" as const, weightPercent: 150 } }, /router\.weightPercent is 150/],
-    [{ services: { router: { image: "x/y:1", category: "public" as const, containerPort: 1, entry: true } } }, /services\.router: "router" is the migration router's name/],
-    [{ legacy: { ...legacy, dockerNetwork: undefined } }, /bridgeToLegacy but legacy\.dockerNetwork is not set/],
-    [{ legacy: { ...legacy, upstream: undefined } }, /legacy is reached at localhost:8000, but inside a container that is the container itself; set legacy\.upstream/],
-    [{ legacy: { ...legacy, upstream: "new.example.com:80" } }, /legacy is reached at new\.example\.com, the new platform's own name/],
-    [{ legacy: { ...legacy, baseUrl: "ftp://legacy" } }, /legacy\.baseUrl is "ftp:\/\/legacy"; use an http\(s\) URL/],
-    [{ legacy: { ...legacy, healthPath: "/health; return 200" } }, /legacy\.healthPath is "\/health; return 200"; it must start with '\/' and use only/],
-    [{ services: { web: { image: "example/web:1", category: "frontend" as const, containerPort: 8080, entry: true, routePath: "/v2/" } } }, /services\.web\.routePath is "\/v2\/"; it is reserved/],
-    [{ services: { web: { image: "example/web:1", category: "frontend" as const, containerPort: 8080, entry: true, routePath: "/a b/" } } }, /services\.web\.routePath is "\/a b\/"; it must start and end with/],
+    [{ router: { domain: "example.com", phase: "weighted" as const, weightPercent: 150 } }, /router\.weightPercent = 150: must be 0-100/],
+    [{ services: { router: { image: "x/y:1", category: "public" as const, containerPort: 1, entry: true } } }, /services\.router = "router": "router" is the migration router's name; rename the service/],
+    [{ legacy: { ...legacy, dockerNetwork: undefined } }, /legacy\.dockerNetwork = \(missing\): api bridge to legacy, so name the legacy Docker network to join/],
+    [{ legacy: { ...legacy, upstream: undefined } }, /legacy\.baseUrl = "localhost:8000": is the container itself from inside a container; set legacy\.upstream/],
+    [{ legacy: { ...legacy, upstream: "new.example.com:80" } }, /legacy\.upstream = "new\.example\.com": is the new platform's own name/],
+    [{ legacy: { ...legacy, baseUrl: "ftp://legacy" } }, /legacy\.baseUrl = "ftp:\/\/legacy": must be an http\(s\) URL/],
+    [{ legacy: { ...legacy, healthPath: "/health; return 200" } }, /legacy\.healthPath = "\/health; return 200": must start with '\/' and use only/],
+    [{ services: { web: { image: "example/web:1", category: "frontend" as const, containerPort: 8080, entry: true, routePath: "/v2/" } } }, /services\.web\.routePath = "\/v2\/": is reserved/],
+    [{ services: { web: { image: "example/web:1", category: "frontend" as const, containerPort: 8080, entry: true, routePath: "/a b/" } } }, /services\.web\.routePath = "\/a b\/": must start and end with/],
     [
       { services: { web: { image: "example/web:1", category: "frontend" as const, containerPort: 8080, entry: true, routePath: "/x/" }, api: { image: "example/api:1", category: "backend" as const, containerPort: 9000, routePath: "/x/" } } },
-      /services\.web\.routePath "\/x\/" is also services\.api\.routePath|services\.api\.routePath "\/x\/" is also services\.web\.routePath/,
+      /services\.api\.routePath = "\/x\/": is also web's routePath; a path goes to one service/,
     ],
-    [{ services: { web: { image: "example/web:1", category: "frontend" as const, containerPort: 8080, entry: true, healthCommand: [] } } }, /services\.web\.healthCommand is empty/],
-    [{ services: { web: { image: "example/web:1", category: "frontend" as const, containerPort: 8080, entry: true, writablePaths: ["data"] } } }, /services\.web\.writablePaths has "data"; use absolute paths/],
-    [{ services: { web: { image: "example/web:1", category: "frontend" as const, containerPort: 8080, entry: true, runAsUser: 0 } } }, /services\.web\.runAsUser is 0; workloads never run as root/],
-    [{ services: { web: { image: "example/web:1", category: "api" as never, containerPort: 8080, entry: true } } }, /services\.web\.category is "api"; use one of public, frontend/],
-    [{ router: { domain: "example.com", phase: "blue" as never } }, /router\.phase is "blue"; use one of subdomain, path, weighted, cutover/],
+    [{ services: { web: { image: "example/web:1", category: "frontend" as const, containerPort: 8080, entry: true, healthCommand: [] } } }, /services\.web\.healthCommand = \[\]: must give the command and its arguments/],
+    [{ services: { web: { image: "example/web:1", category: "frontend" as const, containerPort: 8080, entry: true, writablePaths: ["data"] } } }, /services\.web\.writablePaths\.0 = "data": must be an absolute path/],
+    [{ services: { web: { image: "example/web:1", category: "frontend" as const, containerPort: 8080, entry: true, runAsUser: 0 } } }, /services\.web\.runAsUser = 0: must be a whole number 1-2147483647 \(workloads never run as root\)/],
+    [{ services: { web: { image: "example/web:1", category: "api" as never, containerPort: 8080, entry: true } } }, /services\.web\.category = "api": must be one of: public, frontend/],
+    [{ router: { domain: "example.com", phase: "blue" as never } }, /router\.phase = "blue": must be one of: subdomain, path, weighted, cutover/],
   ])("bad props %#", (overrides, message) => {
     expect(docker(overrides)).toThrow(message);
   });
@@ -285,8 +285,8 @@ describe("ParallelPlatform validation", () => {
   test("legacy reached by a name in the router's domain warns about a proxy loop", () => {
     const stack = new TerraformStack(Testing.app(), "x");
     new KubernetesProvider(stack, "k8s", {});
-    const platform = new ParallelPlatform(stack, "platform", props({ kind: "kubernetes", namespace: "new-platform" }, { legacy: { ...legacy, baseUrl: "https://app.example.com", upstream: undefined } }));
+    const platform = new ParallelPlatform(stack, "platform", props({ kind: "kubernetes" }, { legacy: { ...legacy, baseUrl: "https://app.example.com", upstream: undefined } }));
     const warnings = platform.node.metadata.filter((m) => /warn/i.test(m.type)).map((m) => String(m.data));
-    expect(warnings).toEqual([expect.stringMatching(/legacy is reached at app\.example\.com \(from legacy\.baseUrl\), a name in the router's domain example\.com.*set legacy\.upstream to the legacy origin/)]);
+    expect(warnings).toEqual([expect.stringMatching(/legacy\.baseUrl = "app\.example\.com": is legacy's public name; once its DNS points at the router \(the path phase on\), the router would proxy to itself; set legacy\.upstream/)]);
   });
 });

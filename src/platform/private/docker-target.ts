@@ -4,10 +4,10 @@ import { Image } from "@cdktf/provider-docker/lib/image";
 import { Network } from "@cdktf/provider-docker/lib/network";
 import { Volume } from "@cdktf/provider-docker/lib/volume";
 import { Construct } from "constructs";
-import type { LegacyEndpoint, ParallelPlatformProps, PlatformService } from "../parallel-platform";
-import { DEFAULT_RUN_AS_USER } from "../pod-security";
+import type { ParallelPlatformProps, PlatformService } from "../options";
+import type { PlatformPlan } from "../plan";
 import { ROUTER_HEALTH_PATH } from "../router-config";
-import { DEFAULT_ROUTER_IMAGE, ROUTER_CONTAINER_PORT, ROUTER_RUN_AS_USER } from "../router-defaults";
+import { ROUTER_CONTAINER_PORT } from "../router-defaults";
 
 /** Where the router reads its nginx.conf (the config volume, read-only). */
 export const ROUTER_CONFIG_DIR = "/etc/tandem";
@@ -57,11 +57,10 @@ function cpuLimit(millis: number): { cpuPeriod: number; cpuQuota: number } {
 
 export interface TargetProps {
   readonly props: ParallelPlatformProps;
-  readonly port: (service: string) => number;
-  readonly legacy: LegacyEndpoint;
+  /** Names, ports, addresses and resolved specs of every service. */
+  readonly plan: PlatformPlan;
   readonly routerConfig: string;
   readonly routerConfigHash: string;
-  readonly routerPort: number;
 }
 
 /** Scratch space on a read-only root: /tmp plus the service's writable paths, each a tmpfs. */
@@ -98,30 +97,30 @@ export class DockerTarget extends Construct {
     // One image resource per distinct image, keyed by its name so ids stay stable.
     const image = (name: string) => (images[name] ??= new Image(this, `image-${name.replace(/[^a-z0-9]+/gi, "-")}`, { name, keepLocally: true }));
 
-    for (const [name, s] of Object.entries(props.services)) {
+    for (const { name, workloadName, port, spec: s } of Object.values(t.plan.services)) {
       const networks = [{ name: this.network.name, aliases: [name] }];
       if (s.bridgeToLegacy && this.legacyNetwork) networks.push({ name: this.legacyNetwork.name, aliases: [] });
       this.containers[name] = new Container(this, `svc-${name}`, {
-        name: `${props.name}-${name}`,
+        name: workloadName,
         image: image(s.image).imageId,
         restart: "unless-stopped",
-        user: `${s.runAsUser ?? DEFAULT_RUN_AS_USER}:${s.runAsUser ?? DEFAULT_RUN_AS_USER}`,
+        user: `${s.runAsUser}:${s.runAsUser}`,
         readOnly: true,
         tmpfs: tmpfsFor(s),
         securityOpts: ["no-new-privileges:true"],
         capabilities: { drop: ["ALL"] },
-        ...memoryLimit(s.memoryMb ?? 512),
-        ...cpuLimit(s.cpuMillis ?? 500),
+        ...memoryLimit(s.memoryMb),
+        ...cpuLimit(s.cpuMillis),
         // No phase here: a phase change must not replace the services (the router tells each request its phase).
         env: Object.entries({
-          ...(s.env ?? {}),
+          ...s.env,
           PORT: String(s.containerPort),
           // The legacy container by its name on the legacy network (localhost would be this container).
-          ...(s.bridgeToLegacy ? { LEGACY_URL: t.legacy.url, MIGRATION_MODE: "parallel" } : {}),
+          ...(s.bridgeToLegacy ? { LEGACY_URL: t.plan.legacy.url, MIGRATION_MODE: "parallel" } : {}),
         }).map(([k, v]) => `${k}=${v}`),
-        ports: [{ internal: s.containerPort, external: t.port(name), ip: s.public ? "0.0.0.0" : "127.0.0.1", protocol: "tcp" }],
+        ports: [{ internal: s.containerPort, external: port, ip: s.public ? "0.0.0.0" : "127.0.0.1", protocol: "tcp" }],
         healthcheck: {
-          test: s.healthCommand ? ["CMD", ...s.healthCommand] : ["CMD-SHELL", `wget -q -O /dev/null http://127.0.0.1:${s.containerPort}${s.healthPath ?? "/health"} || exit 1`],
+          test: s.healthCommand ? ["CMD", ...s.healthCommand] : ["CMD-SHELL", `wget -q -O /dev/null http://127.0.0.1:${s.containerPort}${s.healthPath} || exit 1`],
           interval: "10s",
           timeout: "3s",
           retries: 3,
@@ -134,15 +133,16 @@ export class DockerTarget extends Construct {
 
     const routerNetworks = [{ name: this.network.name, aliases: ["router"] }];
     if (this.legacyNetwork) routerNetworks.push({ name: this.legacyNetwork.name, aliases: [] });
-    const routerImage = image(props.router.image ?? DEFAULT_ROUTER_IMAGE).imageId;
+    const router = t.plan.router;
+    const routerImage = image(router.spec.image).imageId;
     // The router's config lives on a volume of its own, so that a phase change rewrites the file and the running
     // router reloads it (no restart, no dropped request) while its root filesystem stays read-only. Docker cannot
     // change a file inside a container in place, and every container attribute that could carry it forces a new one.
-    this.routerConfigVolume = new Volume(this, "router-config", { name: `${props.name}-router-config`, labels });
+    this.routerConfigVolume = new Volume(this, "router-config", { name: `${router.workloadName}-config`, labels });
     // A one-shot writer per config version (its name carries the hash): writes the file atomically after nginx -t
     // accepted it. It runs as uid 0 (a new volume belongs to root) with no capability, no network and a read-only root.
     this.routerConfigWriter = new Container(this, "router-config-writer", {
-      name: `${props.name}-router-config-${t.routerConfigHash.slice(0, 12)}`,
+      name: `${router.workloadName}-config-${t.routerConfigHash.slice(0, 12)}`,
       image: routerImage,
       user: "0:0",
       mustRun: false,
@@ -159,10 +159,10 @@ export class DockerTarget extends Construct {
       labels: [...labels, { label: "tandem.service", value: "router-config" }, { label: "tandem.config-hash", value: t.routerConfigHash }],
     });
     this.router = new Container(this, "router", {
-      name: `${props.name}-router`,
+      name: router.workloadName,
       image: routerImage,
       restart: "unless-stopped",
-      user: `${props.router.runAsUser ?? ROUTER_RUN_AS_USER}:${props.router.runAsUser ?? ROUTER_RUN_AS_USER}`,
+      user: `${router.spec.runAsUser}:${router.spec.runAsUser}`,
       dependsOn: [this.routerConfigWriter],
       readOnly: true,
       tmpfs: { "/tmp": "rw,noexec,nosuid,size=64m" },
@@ -172,7 +172,7 @@ export class DockerTarget extends Construct {
       ...cpuLimit(500),
       command: ["sh", "-c", RUN_ROUTER],
       volumes: [{ volumeName: this.routerConfigVolume.name, containerPath: ROUTER_CONFIG_DIR, readOnly: true }],
-      ports: [{ internal: ROUTER_CONTAINER_PORT, external: t.routerPort, ip: "127.0.0.1", protocol: "tcp" }],
+      ports: [{ internal: ROUTER_CONTAINER_PORT, external: router.port, ip: "127.0.0.1", protocol: "tcp" }],
       healthcheck: { test: ["CMD-SHELL", `wget -q -O /dev/null http://127.0.0.1:${ROUTER_CONTAINER_PORT}${ROUTER_HEALTH_PATH} || exit 1`], interval: "10s", timeout: "3s", retries: 3 },
       networksAdvanced: routerNetworks,
       labels: [...labels, { label: "tandem.service", value: "router" }],

@@ -7,11 +7,12 @@ import { PodDisruptionBudgetV1 } from "@cdktf/provider-kubernetes/lib/pod-disrup
 import { ServiceV1 } from "@cdktf/provider-kubernetes/lib/service-v1";
 import { Construct } from "constructs";
 import { RESTRICTED_NAMESPACE_LABELS, restrictedContainerSecurityContext, restrictedPodSecurityContext } from "../pod-security";
-import { DEFAULT_ROUTER_IMAGE, ROUTER_CONTAINER_PORT, ROUTER_RUN_AS_USER } from "../router-defaults";
+import { LEGACY_SERVICE } from "../plan";
+import { ROUTER_HEALTH_PATH } from "../router-config";
+import { ROUTER_CONTAINER_PORT } from "../router-defaults";
 import type { TargetProps } from "./docker-target";
 
 export interface KubernetesTargetProps extends TargetProps {
-  readonly namespace: string;
   readonly egressCidrs: string[];
   readonly legacyCidrs: string[];
 }
@@ -38,8 +39,8 @@ export class KubernetesTarget extends Construct {
 
   constructor(scope: Construct, id: string, t: KubernetesTargetProps) {
     super(scope, id);
-    const { props } = t;
-    const ns = t.namespace;
+    const { props, plan } = t;
+    const ns = plan.namespace;
     const partOf = { [PART_OF_LABEL]: props.name };
     this.namespace = new NamespaceV1(this, "namespace", {
       metadata: { name: ns, labels: { ...RESTRICTED_NAMESPACE_LABELS, ...(props.labels ?? {}) } },
@@ -49,27 +50,27 @@ export class KubernetesTarget extends Construct {
     // Legacy, reachable by name from inside the cluster; Terraform manages only this pointer, never legacy itself.
     // A host name becomes an ExternalName Service; an IPv4 address (ExternalName takes names only) a selector-less
     // Service with an EndpointSlice holding the address.
-    const legacyPort = t.legacy.port;
-    const legacyPortName = t.legacy.tls ? "https" : "http";
+    const legacyPort = plan.legacy.port;
+    const legacyPortName = plan.legacy.tls ? "https" : "http";
     const legacyLabels = { ...partOf, "tandem.dev/side": "legacy" };
-    const legacyIsIp = /^\d{1,3}(\.\d{1,3}){3}$/.test(t.legacy.host);
+    const legacyIsIp = /^\d{1,3}(\.\d{1,3}){3}$/.test(plan.legacy.host);
     this.legacyService = new ServiceV1(this, "legacy", {
-      metadata: { name: "legacy", namespace, labels: legacyLabels },
+      metadata: { name: LEGACY_SERVICE, namespace, labels: legacyLabels },
       spec: legacyIsIp
         ? { type: "ClusterIP", port: [{ name: legacyPortName, port: legacyPort, targetPort: String(legacyPort) }] }
-        : { type: "ExternalName", externalName: t.legacy.host, port: [{ name: legacyPortName, port: legacyPort, targetPort: String(legacyPort) }] },
+        : { type: "ExternalName", externalName: plan.legacy.host, port: [{ name: legacyPortName, port: legacyPort, targetPort: String(legacyPort) }] },
     });
     if (legacyIsIp) {
       this.legacyEndpoints = new EndpointSliceV1(this, "legacy-endpoints", {
-        metadata: { name: "legacy", namespace, labels: { ...legacyLabels, "kubernetes.io/service-name": "legacy", "endpointslice.kubernetes.io/managed-by": "tandem" } },
+        metadata: { name: LEGACY_SERVICE, namespace, labels: { ...legacyLabels, "kubernetes.io/service-name": LEGACY_SERVICE, "endpointslice.kubernetes.io/managed-by": "tandem" } },
         addressType: "IPv4",
-        endpoint: [{ addresses: [t.legacy.host] }],
+        endpoint: [{ addresses: [plan.legacy.host] }],
         port: [{ name: legacyPortName, port: String(legacyPort), protocol: "TCP", appProtocol: legacyPortName }],
       });
     }
     // Bridge services call legacy through that Service; over TLS they call the origin by the name its
     // certificate carries, since the in-cluster alias would fail verification.
-    const legacyUrl = t.legacy.tls ? t.legacy.url : `http://legacy.${ns}.svc.cluster.local:${legacyPort}`;
+    const legacyUrl = plan.legacy.tls ? plan.legacy.url : `http://${LEGACY_SERVICE}.${ns}.svc.cluster.local:${legacyPort}`;
 
     const dns: NetworkPolicyV1SpecEgress = {
       to: [{ namespaceSelector: { matchLabels: { "kubernetes.io/metadata.name": "kube-system" } }, podSelector: { matchLabels: { "k8s-app": "kube-dns" } } }],
@@ -87,16 +88,17 @@ export class KubernetesTarget extends Construct {
       spec: { podSelector: {}, policyTypes: ["Egress"], egress: [dns] },
     });
 
-    const routerSelector = { [NAME_LABEL]: `${props.name}-router` };
+    const router = plan.router;
+    const routerSelector = { [NAME_LABEL]: router.workloadName };
     const legacyEgress: NetworkPolicyV1SpecEgress = { to: t.legacyCidrs.map((cidr) => ({ ipBlock: { cidr } })), ports: [{ port: String(legacyPort), protocol: "TCP" }] };
 
-    for (const [name, s] of Object.entries(props.services)) {
-      const selector = { [NAME_LABEL]: `${props.name}-${name}` };
+    for (const { name, workloadName, port, spec: s } of Object.values(plan.services)) {
+      const selector = { [NAME_LABEL]: workloadName };
       const labels = { ...selector, ...partOf, "tandem.dev/side": "new" };
-      const healthPath = s.healthPath ?? "/health";
+      const healthPath = s.healthPath;
       const check = s.healthCommand ? { exec: { command: [...s.healthCommand] } } : { httpGet: { path: healthPath, port: String(s.containerPort) } };
       // One emptyDir per writable path, named after its index-free path so volume names stay stable.
-      const scratch = (s.writablePaths ?? []).map((mountPath) => ({ name: `w-${mountPath.slice(1).replace(/[^a-z0-9]+/gi, "-").toLowerCase()}`.slice(0, 63).replace(/-+$/, ""), mountPath }));
+      const scratch = s.writablePaths.map((mountPath) => ({ name: `w-${mountPath.slice(1).replace(/[^a-z0-9]+/gi, "-").toLowerCase()}`.slice(0, 63).replace(/-+$/, ""), mountPath }));
       const probe = (initialDelaySeconds: number, failureThreshold: number) => ({
         ...check,
         initialDelaySeconds,
@@ -105,9 +107,9 @@ export class KubernetesTarget extends Construct {
         failureThreshold,
       });
       this.deployments[name] = new DeploymentV1(this, `deploy-${name}`, {
-        metadata: { name: `${props.name}-${name}`, namespace, labels },
+        metadata: { name: workloadName, namespace, labels },
         spec: {
-          replicas: String(s.replicas ?? 2),
+          replicas: String(s.replicas),
           selector: { matchLabels: selector },
           strategy: { type: "RollingUpdate", rollingUpdate: { maxUnavailable: "0", maxSurge: "1" } },
           template: {
@@ -122,14 +124,14 @@ export class KubernetesTarget extends Construct {
                   imagePullPolicy: "Always",
                   port: [{ containerPort: s.containerPort, name: "http" }],
                   env: Object.entries({
-                    ...(s.env ?? {}),
+                    ...s.env,
                     PORT: String(s.containerPort),
                     // No phase here: a phase change must not roll the services (the router sends it with each request).
                     ...(s.bridgeToLegacy ? { LEGACY_URL: legacyUrl, MIGRATION_MODE: "parallel" } : {}),
                   }).map(([k, v]) => ({ name: k, value: v })),
                   resources: {
-                    requests: { cpu: `${Math.min(s.cpuMillis ?? 500, 250)}m`, memory: `${Math.min(s.memoryMb ?? 512, 256)}Mi` },
-                    limits: { cpu: `${s.cpuMillis ?? 500}m`, memory: `${s.memoryMb ?? 512}Mi` },
+                    requests: { cpu: `${Math.min(s.cpuMillis, 250)}m`, memory: `${Math.min(s.memoryMb, 256)}Mi` },
+                    limits: { cpu: `${s.cpuMillis}m`, memory: `${s.memoryMb}Mi` },
                   },
                   securityContext: restrictedContainerSecurityContext(),
                   livenessProbe: probe(15, 3),
@@ -144,15 +146,15 @@ export class KubernetesTarget extends Construct {
         },
       });
       this.services[name] = new ServiceV1(this, `svc-${name}`, {
-        metadata: { name: `${props.name}-${name}`, namespace, labels },
-        spec: { type: "ClusterIP", selector, port: [{ name: "http", port: t.port(name), targetPort: String(s.containerPort) }] },
+        metadata: { name: workloadName, namespace, labels },
+        spec: { type: "ClusterIP", selector, port: [{ name: "http", port, targetPort: String(s.containerPort) }] },
       });
       const ingress: NetworkPolicyV1SpecIngress[] = [{ from: [{ podSelector: { matchLabels: routerSelector } }], ports: [{ port: String(s.containerPort), protocol: "TCP" }] }];
       const egress: NetworkPolicyV1SpecEgress[] = [{ to: [{ podSelector: { matchLabels: partOf } }] }];
       if (t.egressCidrs.length > 0) egress.push({ to: t.egressCidrs.map((cidr) => ({ ipBlock: { cidr } })) });
       if (s.bridgeToLegacy) egress.push(legacyEgress);
       new NetworkPolicyV1(this, `netpol-${name}`, {
-        metadata: { name: `${props.name}-${name}`, namespace },
+        metadata: { name: workloadName, namespace },
         spec: {
           podSelector: { matchLabels: selector },
           policyTypes: ["Ingress", "Egress"],
@@ -166,31 +168,31 @@ export class KubernetesTarget extends Construct {
     // one at a time (maxUnavailable 0) and a rollback is just as smooth.
     const routerLabels = { ...routerSelector, ...partOf, "tandem.dev/role": "router" };
     const config = new ConfigMapV1(this, "router-config", {
-      metadata: { name: `${props.name}-router`, namespace, labels: routerLabels },
+      metadata: { name: router.workloadName, namespace, labels: routerLabels },
       data: { "nginx.conf": t.routerConfig },
     });
-    const replicas = props.router.replicas ?? 2;
+    const replicas = router.spec.replicas;
     this.routerDeployment = new DeploymentV1(this, "router", {
-      metadata: { name: `${props.name}-router`, namespace, labels: routerLabels },
+      metadata: { name: router.workloadName, namespace, labels: routerLabels },
       spec: {
         replicas: String(replicas),
         selector: { matchLabels: routerSelector },
         strategy: { type: "RollingUpdate", rollingUpdate: { maxUnavailable: "0", maxSurge: "1" } },
         template: {
-          metadata: { labels: routerLabels, annotations: { "tandem.dev/config-hash": t.routerConfigHash, "tandem.dev/phase": props.router.phase } },
+          metadata: { labels: routerLabels, annotations: { "tandem.dev/config-hash": t.routerConfigHash, "tandem.dev/phase": router.spec.phase } },
           spec: {
             automountServiceAccountToken: false,
-            securityContext: restrictedPodSecurityContext(props.router.runAsUser ?? ROUTER_RUN_AS_USER),
+            securityContext: restrictedPodSecurityContext(router.spec.runAsUser),
             container: [
               {
                 name: "nginx",
-                image: props.router.image ?? DEFAULT_ROUTER_IMAGE,
+                image: router.spec.image,
                 imagePullPolicy: "Always",
                 port: [{ containerPort: ROUTER_CONTAINER_PORT, name: "http" }],
                 resources: { requests: { cpu: "100m", memory: "64Mi" }, limits: { cpu: "500m", memory: "128Mi" } },
                 securityContext: restrictedContainerSecurityContext(),
-                livenessProbe: { httpGet: { path: "/tandem/health/router", port: String(ROUTER_CONTAINER_PORT) }, periodSeconds: 10 },
-                readinessProbe: { httpGet: { path: "/tandem/health/router", port: String(ROUTER_CONTAINER_PORT) }, periodSeconds: 5 },
+                livenessProbe: { httpGet: { path: ROUTER_HEALTH_PATH, port: String(ROUTER_CONTAINER_PORT) }, periodSeconds: 10 },
+                readinessProbe: { httpGet: { path: ROUTER_HEALTH_PATH, port: String(ROUTER_CONTAINER_PORT) }, periodSeconds: 5 },
                 volumeMount: [
                   { name: "config", mountPath: "/etc/nginx/nginx.conf", subPath: "nginx.conf", readOnly: true },
                   { name: "tmp", mountPath: "/tmp" },
@@ -206,15 +208,15 @@ export class KubernetesTarget extends Construct {
       },
     });
     new PodDisruptionBudgetV1(this, "router-pdb", {
-      metadata: { name: `${props.name}-router`, namespace },
+      metadata: { name: router.workloadName, namespace },
       spec: { minAvailable: String(Math.max(1, replicas - 1)), selector: { matchLabels: routerSelector } },
     });
     this.routerService = new ServiceV1(this, "router-service", {
-      metadata: { name: `${props.name}-router`, namespace, labels: routerLabels },
+      metadata: { name: router.workloadName, namespace, labels: routerLabels },
       spec: { type: "LoadBalancer", selector: routerSelector, port: [{ name: "http", port: 80, targetPort: String(ROUTER_CONTAINER_PORT) }] },
     });
     new NetworkPolicyV1(this, "netpol-router", {
-      metadata: { name: `${props.name}-router`, namespace },
+      metadata: { name: router.workloadName, namespace },
       spec: {
         podSelector: { matchLabels: routerSelector },
         policyTypes: ["Ingress", "Egress"],

@@ -1,0 +1,152 @@
+/**
+ * The shapes of ParallelPlatform's props and their defaults, each defined once. An environment's `legacy` and
+ * `platform` sections have exactly these shapes; the construct, its rules and the plan read them from here.
+ */
+import type { PortCategory, PortStrategy } from "../ports/plan";
+import { DEFAULT_TRUSTED_CERTIFICATE, MigrationPhase } from "./router-config";
+import { DEFAULT_ROUTER_IMAGE, ROUTER_RUN_AS_USER } from "./router-defaults";
+import { DEFAULT_RUN_AS_USER } from "./pod-security";
+
+/** The system being replaced. Tandem never declares, changes or removes its resources. */
+export interface LegacySystem {
+  readonly name: string;
+  /** How users reach it today, e.g. `http://localhost:8000`. */
+  readonly baseUrl: string;
+  /** @default "/health" */
+  readonly healthPath?: string;
+  /** Ports it owns, keyed by use; never allocated to the new platform. */
+  readonly reservedPorts: Record<string, number>;
+  /** Docker network its containers are on (Docker target): joined by name, never managed. */
+  readonly dockerNetwork?: string;
+  /**
+   * `host:port` of the legacy origin: where the router and the bridge services reach it. On Docker, the legacy
+   * container's name on `dockerNetwork` (inside a container `localhost` is the container itself). In the cloud,
+   * a name that keeps pointing at legacy when the public name (`baseUrl`) moves to the router.
+   * @default - host and port of `baseUrl`
+   */
+  readonly upstream?: string;
+  /** Verify legacy's TLS certificate (https `baseUrl`) against `trustedCertificate`. Turning it off must be explicit. @default true */
+  readonly verifyTls?: boolean;
+  /** CA bundle (a path in the router image) legacy's certificate is verified with. @default "/etc/ssl/certs/ca-certificates.crt" */
+  readonly trustedCertificate?: string;
+}
+
+/** One service of the new platform. Keyed by name in {@link ParallelPlatformProps.services}. */
+export interface PlatformService {
+  /** Image pinned by tag or digest (`:latest` is refused). */
+  readonly image: string;
+  readonly category: PortCategory;
+  /** Port the process listens on inside the container. */
+  readonly containerPort: number;
+  /** Pin the published port instead of deriving it from the name. @default - derived (see `planPorts`) */
+  readonly port?: number;
+  /** @default {} */
+  readonly env?: Record<string, string>;
+  /** HTTP health path, probed on `containerPort`. @default "/health" */
+  readonly healthPath?: string;
+  /**
+   * A command that exits 0 when healthy, for services that do not speak HTTP (`["redis-cli", "ping"]`).
+   * Replaces the HTTP check (Docker health check; Kubernetes exec probes).
+   * @default - an HTTP GET of `healthPath`
+   */
+  readonly healthCommand?: readonly string[];
+  /**
+   * Absolute paths the process must write to, e.g. `/data`: a tmpfs on Docker and an emptyDir on Kubernetes, so
+   * the root filesystem stays read-only. Scratch space only: it does not survive a restart.
+   * @default - only /tmp
+   */
+  readonly writablePaths?: readonly string[];
+  /** CPU limit in millicores. @default 500 */
+  readonly cpuMillis?: number;
+  /** Memory limit in MiB. @default 512 */
+  readonly memoryMb?: number;
+  /** Kubernetes replicas (Docker runs one container). @default 2 */
+  readonly replicas?: number;
+  /** Joins the legacy network / may call the legacy system (the migration bridge). @default false */
+  readonly bridgeToLegacy?: boolean;
+  /** Docker: publish on all host addresses instead of 127.0.0.1. @default false */
+  readonly public?: boolean;
+  /** Path prefix routed to this service in the `path` phase, e.g. `/api/v2/`. @default - none */
+  readonly routePath?: string;
+  /** The new platform's entry: `/`, `/v2/` and `new.<domain>` go here. Exactly one service sets it. @default false */
+  readonly entry?: boolean;
+  /** UID the image runs as (non-root). @default 10001 */
+  readonly runAsUser?: number;
+}
+
+/** The migration router. */
+export interface RouterSpec {
+  /** Base domain: `new.<domain>` is the new platform in every phase. */
+  readonly domain: string;
+  readonly phase: MigrationPhase;
+  /** Share of clients on the new platform in the `weighted` phase. @default 0 */
+  readonly weightPercent?: number;
+  /** Published port (checked by the port plan like any service). @default - derived in the `public` category */
+  readonly port?: number;
+  /** @default "nginxinc/nginx-unprivileged:1.27.3-alpine" */
+  readonly image?: string;
+  /** Kubernetes replicas. @default 2 */
+  readonly replicas?: number;
+  /** UID the router image runs as (non-root). @default 101 (nginx in the unprivileged image) */
+  readonly runAsUser?: number;
+}
+
+/** Where the new platform runs. */
+export type PlatformTarget =
+  | { readonly kind: "docker" }
+  | {
+      readonly kind: "kubernetes";
+      /** CIDRs services may reach besides each other and DNS (e.g. the Cloud SQL and Redis ranges). @default [] */
+      readonly egressCidrs?: string[];
+      /** CIDRs the legacy system lives in (router and bridge services may reach them). @default ["0.0.0.0/0"] */
+      readonly legacyCidrs?: string[];
+    };
+
+/** What the new platform is made of; an environment's `platform` section has exactly this shape. */
+export interface ParallelPlatformOptions {
+  /** Prefix for container, network and workload names: a short lower-case DNS label. */
+  readonly name: string;
+  /** Kubernetes namespace (Kubernetes target). @default "new-platform" */
+  readonly namespace?: string;
+  readonly ports: PortOptions;
+  readonly services: Record<string, PlatformService>;
+  readonly router: RouterSpec;
+}
+
+export interface PortOptions {
+  readonly strategy: PortStrategy;
+  /** Ports never to use, e.g. 9090 (a Prometheus default on many hosts). @default [9090] */
+  readonly avoid?: number[];
+}
+
+/** Props for {@link ParallelPlatform}. */
+export interface ParallelPlatformProps extends ParallelPlatformOptions {
+  readonly legacy: LegacySystem;
+  readonly target: PlatformTarget;
+  /** @default {} */
+  readonly labels?: Record<string, string>;
+}
+
+/** The defaults of {@link PlatformService}, as documented there. */
+export const PLATFORM_SERVICE_DEFAULTS = {
+  env: {},
+  healthPath: "/health",
+  writablePaths: [],
+  cpuMillis: 500,
+  memoryMb: 512,
+  replicas: 2,
+  bridgeToLegacy: false,
+  public: false,
+  entry: false,
+  runAsUser: DEFAULT_RUN_AS_USER,
+} as const satisfies Partial<PlatformService>;
+
+/** The defaults of {@link RouterSpec}, as documented there. */
+export const ROUTER_SPEC_DEFAULTS = { weightPercent: 0, image: DEFAULT_ROUTER_IMAGE, replicas: 2, runAsUser: ROUTER_RUN_AS_USER } as const satisfies Partial<RouterSpec>;
+
+/** The defaults of {@link LegacySystem}, as documented there. */
+export const LEGACY_DEFAULTS = { healthPath: "/health", verifyTls: true, trustedCertificate: DEFAULT_TRUSTED_CERTIFICATE } as const satisfies Partial<LegacySystem>;
+
+/** The defaults of {@link ParallelPlatformOptions}, as documented there. */
+export const PARALLEL_PLATFORM_DEFAULTS = { namespace: "new-platform" } as const satisfies Partial<ParallelPlatformOptions>;
+export const PORT_DEFAULTS = { avoid: [9090] } as const satisfies Partial<PortOptions>;
