@@ -276,7 +276,7 @@ export class ParallelPlatform extends Construct {
     }
     if (props.target.kind === "docker" && ["localhost", "127.0.0.1", "::1", "[::1]", "0.0.0.0"].includes(host)) {
       throw new Error(
-        `${this.node.path}: legacy is reached at ${legacy.host}:${legacy.port}, but inside a container that is the container itself; set legacy.upstream to the legacy container's <name>:<port> on legacy.dockerNetwork (e.g. "netbox-docker-netbox-1:8000").`,
+        `${this.node.path}: legacy is reached at ${legacy.host}:${legacy.port}, but inside a container that is the container itself; set legacy.upstream to the legacy container's <name>:<port> on legacy.dockerNetwork (e.g. "netbox-docker-netbox-1:8080", the port inside the container, not the published one).`,
       );
     }
     if (props.legacy.upstream === undefined && (host === domain || host.endsWith(`.${domain}`))) {
