@@ -11,7 +11,8 @@
  *
  *   npm run test:e2e [-- --keep]     --keep: leave the scratch directory (project copy, logs) for a look
  * Environment: TANDEM_PROVIDER_MIRROR / TF_CLI_CONFIG_FILE (providers), TANDEM_TERRAFORM, TANDEM_CACHE_DIR
- * (image cache, default ~/.cache/tandem), TANDEM_E2E_IPTABLES=1 (let the engine manage iptables).
+ * (image cache, default ~/.cache/tandem), TANDEM_DOCKERD (default dockerd on PATH), TANDEM_E2E_IPTABLES=1 (let
+ * the engine manage iptables).
  */
 import { ChildProcess, spawn } from "node:child_process";
 import fs from "node:fs";
@@ -356,7 +357,7 @@ async function changePhase(ctx: Context, phase: string, weightPercent: number | 
 
 function describeChange(c: PhaseChange, w: LoadWindow): string {
   const counts = c.counts ? `${c.counts.added} added, ${c.counts.changed} changed, ${c.counts.destroyed} destroyed` : "counts not found";
-  return `deploy ${seconds(c.deploySeconds)} (${counts}; writer ${c.writerBefore} → ${c.writerAfter}), router on the new phase ${seconds(c.reloadSeconds)} after; ${w.failed} of ${w.requests} requests failed`;
+  return `deploy ${seconds(c.deploySeconds)} (${counts}; writer ${c.writerBefore} → ${c.writerAfter}), router on the new phase ${seconds(c.reloadSeconds)} after cdktf returned; ${w.failed} of ${w.requests} requests failed`;
 }
 
 function checkChange(c: PhaseChange, w: LoadWindow): void {
@@ -475,7 +476,9 @@ async function main(argv: readonly string[]): Promise<number> {
     // Something no step expected: it fails the step that was running, and the rest do not run.
     steps.failRest(e instanceof Error ? (e.stack ?? e.message) : String(e));
   } finally {
-    await steps.run("cleanup", [], () => {
+    // A run that could not start has reported cleanup skipped already; there is still a scratch directory to remove.
+    if (steps.has("cleanup")) cleanup(resources, work, keep);
+    else await steps.run("cleanup", [], () => {
       const problems = cleanup(resources, work, keep);
       if (problems.length > 0) throw new Error(problems.join("; "));
       return keep ? `engine stopped and removed; kept ${work}` : "load loop, engine (its containers, networks, volumes, images) and scratch directory removed";
@@ -499,14 +502,22 @@ async function e2e(steps: Steps, s: RunState): Promise<void> {
   const config = loadEnvironment(ENV, environments[ENV]);
   if (config.target !== "docker") throw new Error(`${ENV} is not a Docker environment`);
 
-  // Prerequisites: without Terraform, the docker provider or an engine, nothing can be checked; skip it all.
+  // Prerequisites: Terraform, a synthesized stack, its providers, an engine. Without one of them nothing can be
+  // checked here, so every step is skipped with the reason; they are recorded as steps only once all are there.
   const tf = findTerraform();
   if ("missing" in tf) return steps.skipRest(tf.missing);
   log(`==> copy the project into ${s.project}`);
-  const copied = copyProject(REPO, s.project);
-  log(`    ${copied} tracked files`);
-  let stack: DockerStackJson = {};
-  if (!(await steps.run("synth", [], () => ((stack = synth(s.project)), `${Object.keys(stack.resource?.docker_container ?? {}).length} containers planned`)))) return steps.skipRest("needs synth, which failed");
+  log(`    ${copyProject(REPO, s.project)} tracked files`);
+  log("\n==> synth");
+  let stack: DockerStackJson;
+  try {
+    stack = synth(s.project);
+  } catch (e) {
+    await steps.run("synth", [], () => {
+      throw e;
+    });
+    return steps.skipRest("needs synth, which failed");
+  }
   const source = providerSource(s.work);
   for (const note of source.notes) log(`note: ${note}`);
   log(`\n==> providers from the ${source.description}`);
@@ -514,20 +525,13 @@ async function e2e(steps: Steps, s: RunState): Promise<void> {
   for (const [provider, reason] of probe) log(`    ${provider}: ${reason === undefined ? "available" : `not available: ${reason}`}`);
   const missing = [...probe].filter(([, reason]) => reason !== undefined);
   if (missing.length > 0) return steps.skipRest(missing.map(([p, reason]) => `provider ${p} not available from the ${source.description}: ${reason}`).join("; "));
-
-  let engine: Engine | undefined;
-  let skipAll: string | undefined;
-  await steps.run("engine", [], () => {
-    const e = startEngine(path.join(s.work, "engine"));
-    if ("missing" in e) {
-      skipAll = e.missing;
-      throw new SkipStep(e.missing);
-    }
-    s.resources.engine = engine = e;
-    s.figures.push(`dockerd start: ${seconds(e.startSeconds)}`);
-    return `dockerd ${e.version} (pid ${e.pid}) answering on ${e.host} after ${seconds(e.startSeconds)}; ${process.env.TANDEM_E2E_IPTABLES === "1" ? "managing iptables" : "iptables, forwarding and docker0 left alone"}`;
-  });
-  if (skipAll || !engine) return steps.skipRest(skipAll ?? "no engine");
+  log("\n==> engine");
+  const engine = startEngine(path.join(s.work, "engine"));
+  if ("missing" in engine) return steps.skipRest(engine.missing);
+  s.resources.engine = engine;
+  s.figures.push(`dockerd start: ${seconds(engine.startSeconds)}`);
+  await steps.run("synth", [], () => `${Object.keys(stack.resource?.docker_container ?? {}).length} containers planned; providers from the ${source.description}`);
+  await steps.run("engine", [], () => `dockerd ${engine.version} (pid ${engine.pid}) answering on ${engine.host} after ${seconds(engine.startSeconds)}; ${process.env.TANDEM_E2E_IPTABLES === "1" ? "managing iptables" : "iptables, forwarding and docker0 left alone"}`);
 
   const planned = plannedContainers(stack);
   const router = planned.find((p) => p.service === "router");
@@ -592,7 +596,7 @@ async function e2e(steps: Steps, s: RunState): Promise<void> {
   await steps.run("phase weighted", ["deploy"], async () => {
     weighted = await changePhase(ctx, "weighted", weight, "deploy-weighted");
     const w = loadWindow(readLoad(loadFile), weighted.from, weighted.to);
-    s.figures.push(`phase path → weighted ${weight} %: deploy ${seconds(weighted.deploySeconds)}, router reloaded ${seconds(weighted.reloadSeconds)} after; failed requests ${w.failed} of ${w.requests}`);
+    s.figures.push(`phase path → weighted ${weight} %: deploy ${seconds(weighted.deploySeconds)}, router on it ${seconds(weighted.reloadSeconds)} after cdktf returned; failed requests ${w.failed} of ${w.requests}`);
     checkChange(weighted, w);
     return describeChange(weighted, w);
   });
@@ -600,7 +604,7 @@ async function e2e(steps: Steps, s: RunState): Promise<void> {
   await steps.run("rollback path", ["deploy"], async () => {
     rollback = await changePhase(ctx, "path", undefined, "deploy-rollback");
     const w = loadWindow(readLoad(loadFile), rollback.from, rollback.to);
-    s.figures.push(`rollback weighted → path: deploy ${seconds(rollback.deploySeconds)}, router reloaded ${seconds(rollback.reloadSeconds)} after; failed requests ${w.failed} of ${w.requests}`);
+    s.figures.push(`rollback weighted → path: deploy ${seconds(rollback.deploySeconds)}, router on it ${seconds(rollback.reloadSeconds)} after cdktf returned; failed requests ${w.failed} of ${w.requests}`);
     checkChange(rollback, w);
     const routed = await checkRoutes(ctx, pathPhaseChecks(ctx), "path");
     if (routed.length > 0) throw new Error(`after the rollback: ${routed.join("; ")}`);

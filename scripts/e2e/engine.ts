@@ -80,8 +80,8 @@ function tail(file: string, lines = 5): string {
 
 /** Starts dockerd in `dir`; or says why it cannot run here (a reason to skip, not a failure). */
 export function startEngine(dir: string, iptables = process.env.TANDEM_E2E_IPTABLES === "1"): Engine | { readonly missing: string } {
-  const dockerd = which("dockerd");
-  if (!dockerd) return { missing: "dockerd not found (install Debian's docker.io)" };
+  const dockerd = process.env.TANDEM_DOCKERD ?? which("dockerd");
+  if (!dockerd || !fs.existsSync(dockerd)) return { missing: `dockerd not found${process.env.TANDEM_DOCKERD ? ` at TANDEM_DOCKERD=${dockerd}` : ""} (install Debian's docker.io)` };
   if (run("docker", ["--version"], { timeoutSeconds: 30 }).code !== 0) return { missing: "the docker CLI is not installed (Debian's docker.io has it)" };
   if (process.getuid?.() !== 0) return { missing: `dockerd needs root; this runs as uid ${process.getuid?.()}` };
   fs.mkdirSync(dir, { recursive: true });

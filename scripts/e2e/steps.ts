@@ -62,6 +62,11 @@ export class Steps {
     return this.status.get(step) === "passed";
   }
 
+  /** Whether the step has a result. */
+  has(step: E2eStep): boolean {
+    return this.status.has(step);
+  }
+
   /** Every step not recorded yet, skipped with one reason (the run could not start). */
   skipRest(reason: string): void {
     for (const step of E2E_STEPS) if (!this.status.has(step)) this.record(skipped(this.subject, step, reason), false);
