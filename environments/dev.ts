@@ -12,7 +12,8 @@ export const dev = defineEnvironment({
     healthPath: "/health",
     reservedPorts: { web: 8000, postgres: 5432, redis: 6379 },
     dockerNetwork: "netbox_default",
-    upstream: "netbox-docker-netbox-1:8000",
+    // NetBox listens on 8080 in its container; 8000 is only the port docker compose publishes on the host.
+    upstream: "netbox-docker-netbox-1:8080",
   },
   platform: {
     name: "tandem",

@@ -249,7 +249,7 @@ function legacyProblems(props: Omit<ParallelPlatformProps, "labels">): Problem[]
   out.push(...unless(host.toLowerCase() !== `new.${domain}`, path, host, "is the new platform's own name (new.<domain>); the router would proxy to itself", "set legacy.upstream to the legacy origin"));
   if (props.target.kind === "docker") {
     out.push(
-      ...unless(!["localhost", "127.0.0.1", "::1", "[::1]", "0.0.0.0"].includes(host), path, `${host}:${port}`, "is the container itself from inside a container", `set legacy.upstream to the legacy container's <name>:<port> on legacy.dockerNetwork (e.g. "netbox-docker-netbox-1:8000")`),
+      ...unless(!["localhost", "127.0.0.1", "::1", "[::1]", "0.0.0.0"].includes(host), path, `${host}:${port}`, "is the container itself from inside a container", `set legacy.upstream to the legacy container's <name>:<port> on legacy.dockerNetwork (e.g. "netbox-docker-netbox-1:8080", the port inside the container, not the published one)`),
     );
   } else {
     // From the path phase on the public name points at the router: reaching legacy by it would loop.

@@ -105,8 +105,16 @@ describe("ParallelPlatform on Docker", () => {
     });
     const cache = (resourcesOf(json, "docker_container") as unknown as (Container & { tmpfs: Record<string, string> })[]).find((c) => c.name === "tandem-cache")!;
     expect(cache.healthcheck.test).toEqual(["CMD", "redis-cli", "ping"]);
-    expect(cache.tmpfs).toEqual({ "/tmp": "rw,noexec,nosuid,size=64m", "/data": "rw,nosuid,size=256m" });
+    // The writable path belongs to the service's user (a tmpfs is root's otherwise, and redis runs as 999).
+    expect(cache.tmpfs).toEqual({ "/tmp": "rw,noexec,nosuid,size=64m", "/data": "rw,nosuid,size=256m,uid=999,gid=999" });
     expect(cache).toMatchObject({ user: "999:999", read_only: true, ports: [{ internal: 6379, external: 6380, ip: "127.0.0.1" }] });
+  });
+
+  test("a writable path is owned by the user the container runs as, by default too (Docker mounts a tmpfs as root's)", () => {
+    const json = dockerSynth({ services: { web: { image: "example/web:1.0.0", category: "frontend", containerPort: 8080, port: 8100, entry: true, writablePaths: ["/var/cache/web"] } } });
+    const web = (resourcesOf(json, "docker_container") as unknown as (Container & { tmpfs: Record<string, string> })[]).find((c) => c.name === "tandem-web")!;
+    expect(web.user).toBe("10001:10001");
+    expect(web.tmpfs["/var/cache/web"]).toBe("rw,nosuid,size=256m,uid=10001,gid=10001");
   });
 
   test("a public service binds all addresses", () => {

@@ -126,6 +126,14 @@ describe("environment stacks", () => {
     for (const legacyPort of [8000, 5432, 6379]) expect(ports).not.toContain(legacyPort);
   });
 
+  test("dev reaches legacy NetBox at the port it listens on inside its container (8080), not the host's 8000", () => {
+    const containers = resourcesOf(json.dev, "docker_container") as { name: string; env?: string[] }[];
+    const gateway = containers.find((c) => c.name === "tandem-api-gateway")!;
+    expect(gateway.env).toContain("LEGACY_URL=http://netbox-docker-netbox-1:8080");
+    const writer = containers.find((c) => c.name.startsWith("tandem-router-config-"))!;
+    expect(writer.env?.[0]).toContain('set $tandem_upstream "netbox-docker-netbox-1:8080";');
+  });
+
   test("no stack uses kubernetes_manifest", () => {
     for (const tf of Object.values(json)) expect(tf.resource?.kubernetes_manifest).toBeUndefined();
   });

@@ -63,10 +63,15 @@ export interface TargetProps {
   readonly routerConfigHash: string;
 }
 
-/** Scratch space on a read-only root: /tmp plus the service's writable paths, each a tmpfs. */
-function tmpfsFor(s: Pick<PlatformService, "writablePaths">): Record<string, string> {
+/**
+ * Scratch space on a read-only root: /tmp plus the service's writable paths, each a tmpfs. A writable path belongs to
+ * the service's user: Docker mounts a tmpfs owned by root, with the mode of the image's directory there (0755 for
+ * prom/prometheus' /prometheus and redis' /data), which the non-root service could not write to.
+ */
+function tmpfsFor(s: Pick<PlatformService, "writablePaths" | "runAsUser">): Record<string, string> {
   const mounts: Record<string, string> = { "/tmp": "rw,noexec,nosuid,size=64m" };
-  for (const path of s.writablePaths ?? []) mounts[path] = "rw,nosuid,size=256m";
+  const uid = s.runAsUser ?? DEFAULT_RUN_AS_USER;
+  for (const path of s.writablePaths ?? []) mounts[path] = `rw,nosuid,size=256m,uid=${uid},gid=${uid}`;
   return mounts;
 }
 
