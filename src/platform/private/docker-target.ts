@@ -4,8 +4,8 @@ import { Image } from "@cdktf/provider-docker/lib/image";
 import { Network } from "@cdktf/provider-docker/lib/network";
 import { Volume } from "@cdktf/provider-docker/lib/volume";
 import { Construct } from "constructs";
-import type { ParallelPlatformProps, PlatformService } from "../options";
-import type { PlatformPlan } from "../plan";
+import type { ParallelPlatformProps } from "../options";
+import type { PlatformPlan, ResolvedService } from "../plan";
 import { ROUTER_HEALTH_PATH } from "../router-config";
 import { ROUTER_CONTAINER_PORT } from "../router-defaults";
 
@@ -68,10 +68,10 @@ export interface TargetProps {
  * the service's user: Docker mounts a tmpfs owned by root, with the mode of the image's directory there (0755 for
  * prom/prometheus' /prometheus and redis' /data), which the non-root service could not write to.
  */
-function tmpfsFor(s: Pick<PlatformService, "writablePaths" | "runAsUser">): Record<string, string> {
+function tmpfsFor(s: Pick<ResolvedService, "writablePaths" | "runAsUser">): Record<string, string> {
   const mounts: Record<string, string> = { "/tmp": "rw,noexec,nosuid,size=64m" };
-  const uid = s.runAsUser ?? DEFAULT_RUN_AS_USER;
-  for (const path of s.writablePaths ?? []) mounts[path] = `rw,nosuid,size=256m,uid=${uid},gid=${uid}`;
+  const uid = s.runAsUser;
+  for (const path of s.writablePaths) mounts[path] = `rw,nosuid,size=256m,uid=${uid},gid=${uid}`;
   return mounts;
 }
 
