@@ -9,6 +9,12 @@ rm -rf "$consumer/.pack" "$consumer/node_modules" "$consumer/cdktf.out"
 mkdir -p "$consumer/.pack"
 tarball=$(npm pack --silent --pack-destination "$consumer/.pack" | tail -n 1)
 mv "$consumer/.pack/$tarball" "$consumer/.pack/tandem-cdktf.tgz"
+# The public API as built matches the reviewed report (docs/api/tandem-cdktf.api.md); `npm run api` updates it.
+npx api-extractor run -c scripts/api-extractor.json >/dev/null || {
+  echo "consumer: the public API changed; run npm run api and commit docs/api/tandem-cdktf.api.md" >&2
+  npx api-extractor run -c scripts/api-extractor.json | tail -20 >&2
+  exit 1
+}
 cd "$consumer"
 npm install --no-audit --no-fund --no-package-lock --loglevel=error
 # The package must not ship tests or sources, and must carry declarations.

@@ -1,14 +1,76 @@
-// The package root only re-exports; every construct lives in its own concern folder.
-export * from "./app";
-export * from "./config";
-export * from "./network";
-export * from "./gke";
-export * from "./database";
-export * from "./cache";
-export * from "./monitoring";
-export * from "./outputs";
-export * from "./preview";
-export * from "./ports";
-export * from "./platform";
-export * from "./deploy";
-export * from "./access";
+/**
+ * The public API of @tandem/cdktf: the constructs, their props and options, the attributes other teams read, and the
+ * rule functions and problem type they validate with. Every name here is a promise (etc/tandem-cdktf.api.md is the
+ * reviewed record of it); app config, CI tooling and internals are not exported. The PR preview is
+ * `@tandem/cdktf/preview`.
+ */
+
+// Network
+export { Network, HEALTH_CHECK_SOURCE_RANGES, IAP_SOURCE_RANGES } from "./network/network";
+export type { INetworkRef, NetworkOptions, NetworkProps, PrivateServiceRange, SecondaryRange } from "./network/network";
+export { cidrProblem, findOverlaps } from "./network/cidr";
+export type { CidrOverlap, NamedCidr } from "./network/cidr";
+export { DOCUMENTATION_RANGES } from "./network/rules";
+
+// GKE
+export { GkeCluster, NODE_SERVICE_ACCOUNT_ROLES } from "./gke/gke-cluster";
+export type { DailyMaintenanceWindow, GkeClusterOptions, GkeClusterProps, NodePoolSpec } from "./gke/gke-cluster";
+
+// Cloud SQL
+export { CloudSqlDb, CLOUD_SQL_DB_DEFAULTS, CLOUD_SQL_POSTGRES_FLAGS, TERRAFORM_REQUIRED_VERSION } from "./database/cloud-sql-db";
+export type { CloudSqlDbOptions, CloudSqlDbProps, MaintenanceWindow, SqlUserSpec, Weekday } from "./database/cloud-sql-db";
+
+// Memorystore
+export { Memorystore, MEMORYSTORE_DEFAULTS, MEMORYSTORE_TLS_PORT } from "./cache/memorystore";
+export type { MemorystoreOptions, MemorystoreProps } from "./cache/memorystore";
+
+// Monitoring
+export { Monitoring, DEFAULT_THRESHOLDS } from "./monitoring/monitoring";
+export type { AlertThresholds, MonitoringOptions, MonitoringProps, NotificationChannelSpec, UptimeCheckSpec } from "./monitoring/monitoring";
+
+// The new platform next to the legacy one
+export { ParallelPlatform } from "./platform/parallel-platform";
+export { planPlatform, workloadName, ROUTER_SERVICE, LEGACY_SERVICE } from "./platform/plan";
+export { resolveRouter, resolveService } from "./platform/plan";
+export type { LegacyEndpoint, PlannedService, PlatformPlan, ResolvedService } from "./platform/plan";
+export type { LegacyOriginConfig, NewRoute, RouterBackend, RouterConfigInput, RouterRateLimit, RouterTarget } from "./platform/router-config";
+export { LEGACY_DEFAULTS, PARALLEL_PLATFORM_DEFAULTS, PLATFORM_SERVICE_DEFAULTS, PORT_DEFAULTS, ROUTER_SPEC_DEFAULTS } from "./platform/options";
+export type { LegacySystem, ParallelPlatformOptions, ParallelPlatformProps, PlatformService, PlatformTarget, PortOptions, RouterSpec } from "./platform/options";
+export { MIGRATION_PHASES, ACCESS_LOG_FIELDS, ACCESS_LOG_KIND, CLIENT_COOKIE, CLIENT_ID_HEADER } from "./platform/router-config";
+export type { MigrationPhase } from "./platform/router-config";
+export { PART_OF_LABEL } from "./platform/private/kubernetes-target";
+export type { DockerTarget, TargetProps } from "./platform/private/docker-target";
+export type { KubernetesTarget, KubernetesTargetProps } from "./platform/private/kubernetes-target";
+export { BLOCKS, OFFSET_FAMILIES, PORT_CATEGORIES, planPorts, PortConflictError } from "./ports/plan";
+export type { PortAssignment, PortCategory, PortConflict, PortPlan, PortPlanInput, PortRange, PortRequest, PortStrategy } from "./ports/plan";
+
+// Blue-green releases
+export { BlueGreenService, BLUE_GREEN_DEFAULTS, COLORS, otherColor } from "./deploy/blue-green-service";
+export type { ColorPlan, ReplicaPlan } from "./deploy/private/replica-plan";
+export type { AutoscalingSpec, BlueGreenServiceOptions, BlueGreenServiceProps, Color, ColorSpec, EgressRule, PeerSelector, ResourceQuantities } from "./deploy/blue-green-service";
+
+// Access
+export { AccessMatrix } from "./access/access-matrix";
+export type { AccessMatrixOptions, AccessMatrixProps } from "./access/access-matrix";
+export { ACCESS_AREAS, ACCESS_LEVELS, ACCESS_ROLES, KUBERNETES_AREAS } from "./access/grants";
+export type { AccessArea, AccessLevel, AccessRole, AccessRoles, AccessRoleSpec, AreaWorkloads, KubernetesArea } from "./access/grants";
+export { planAccess } from "./access/plan";
+export type { AccessPlan, AccessPlanInput, AccessRow, IamConditionSpec, KubernetesBindingSpec, KubernetesRoleSpec, PolicyRuleSpec, ProjectGrant, RbacSubject } from "./access/plan";
+
+// Outputs other teams read
+export { PlatformOutputs } from "./outputs/platform-outputs";
+export type { PlatformOutputsFromRemoteStateProps } from "./outputs/platform-outputs";
+export { PLATFORM_OUTPUTS } from "./outputs/names";
+export type { PlatformOutputKey } from "./outputs/names";
+
+// Validation: the same rules the constructs and Tandem's own config run
+export { PropsError, formatProblem } from "./validation/problem";
+export type { Problem, ProblemPath } from "./validation/problem";
+export { networkProblems } from "./network/rules";
+export { gkeClusterProblems } from "./gke/rules";
+export { cloudSqlDbProblems } from "./database/rules";
+export { memorystoreProblems } from "./cache/rules";
+export { monitoringProblems } from "./monitoring/rules";
+export { platformProblems } from "./platform/plan";
+export { blueGreenProblems } from "./deploy/rules";
+export { accessRolesProblems } from "./access/rules";

@@ -39,7 +39,8 @@ export function runEnvironments(
   }
   try {
     const result = synthesizeAtomically((app) => addStacks(app, configs), { outdir: options.outdir });
-    log(`Synthesized ${result.stacks.join(", ")} into ${result.outdir}`);
+    for (const w of result.warnings) error(`warning: ${w}`);
+    log(`Synthesized ${result.stacks.join(", ")} into ${result.outdir}${result.warnings.length > 0 ? ` (${result.warnings.length} warning${result.warnings.length === 1 ? "" : "s"} above)` : ""}`);
     return 0;
   } catch (e) {
     if (!(e instanceof SynthError)) throw e;

@@ -1,6 +1,6 @@
 import * as fs from "node:fs";
 import * as path from "node:path";
-import { Annotations, App, AnnotationMetadataEntryType } from "cdktf";
+import { App, AnnotationMetadataEntryType } from "cdktf";
 import { IConstruct } from "constructs";
 
 /** Options for {@link synthesizeAtomically}. */
@@ -16,6 +16,8 @@ export interface AtomicSynthOptions {
 export interface AtomicSynthResult {
   readonly outdir: string;
   readonly stacks: readonly string[];
+  /** Every warning annotation, as `[path] message`: advice that does not stop synth. */
+  readonly warnings: readonly string[];
 }
 
 /** Thrown when the app has validation errors or error annotations; nothing was written. */
@@ -51,7 +53,7 @@ export function synthesizeAtomically(build: (app: App) => void, options: AtomicS
     const errors = errorAnnotations(app);
     if (errors.length > 0) throw new SynthError(errors);
     const stacks = publish(tmp, outdir);
-    return { outdir, stacks };
+    return { outdir, stacks, warnings: annotations(app, AnnotationMetadataEntryType.WARN) };
   } finally {
     fs.rmSync(tmp, { recursive: true, force: true });
   }
@@ -59,14 +61,11 @@ export function synthesizeAtomically(build: (app: App) => void, options: AtomicS
 
 /** Every error annotation in the tree, as `[path] message`. */
 export function errorAnnotations(root: IConstruct): string[] {
-  return root.node
-    .findAll()
-    .flatMap((c) => c.node.metadata.filter((m) => m.type === AnnotationMetadataEntryType.ERROR).map((m) => `[${c.node.path}] ${String(m.data)}`));
+  return annotations(root, AnnotationMetadataEntryType.ERROR);
 }
 
-/** Marks a construct's problem as a synth error (use for violations, `Annotations.addWarning` for advice). */
-export function addError(scope: IConstruct, message: string): void {
-  Annotations.of(scope).addError(message);
+function annotations(root: IConstruct, type: string): string[] {
+  return root.node.findAll().flatMap((c) => c.node.metadata.filter((m) => m.type === type).map((m) => `[${c.node.path}] ${String(m.data)}`));
 }
 
 function publish(tmp: string, outdir: string): string[] {

@@ -20,7 +20,7 @@ export interface MaintenanceWindow {
 }
 
 /**
- * A database user. Keyed by user name in {@link CloudSqlDbProps.users}.
+ * A database user. Keyed by user name in {@link CloudSqlDbOptions.users}.
  * - `iam-service-account`: logs in with IAM database authentication; no password exists anywhere.
  * - `built-in`: a PostgreSQL password generated at apply time, written to Cloud SQL and to Secret Manager
  *   through write-only attributes, so it is in neither the plan, the state nor any output.

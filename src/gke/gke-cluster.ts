@@ -7,7 +7,7 @@ import { Network } from "../network/network";
 import { applyProblems } from "../validation/problem";
 import { gkeClusterProblems } from "./rules";
 
-/** One node pool. Keyed by name in {@link GkeClusterProps.nodePools}. */
+/** One node pool. Keyed by name in {@link GkeClusterOptions.nodePools}. */
 export interface NodePoolSpec {
   /** GCE machine type, e.g. `e2-standard-4`. */
   readonly machineType: string;

@@ -7,7 +7,7 @@ import { applyProblems } from "../validation/problem";
 import { intRange } from "../validation/rules";
 import { monitoringProblems } from "./rules";
 
-/** Where alerts go. Keyed by name in {@link MonitoringProps.notificationChannels}. */
+/** Where alerts go. Keyed by name in {@link MonitoringOptions.notificationChannels}. */
 export type NotificationChannelSpec = { readonly type: "email"; readonly address: string } | { readonly type: "pubsub"; readonly topic: string };
 
 /** An HTTPS uptime check of one side of the migration. */

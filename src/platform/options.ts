@@ -31,7 +31,7 @@ export interface LegacySystem {
   readonly trustedCertificate?: string;
 }
 
-/** One service of the new platform. Keyed by name in {@link ParallelPlatformProps.services}. */
+/** One service of the new platform. Keyed by name in {@link ParallelPlatformOptions.services}. */
 export interface PlatformService {
   /** Image pinned by tag or digest (`:latest` is refused). */
   readonly image: string;
