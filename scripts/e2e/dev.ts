@@ -430,7 +430,7 @@ function legacyUntouched(ctx: Context, before: ReadonlyMap<string, ContainerStat
 // ---------------------------------------------------------------------------------------------------------------
 
 function synth(project: string): DockerStackJson {
-  const s = run(process.execPath, ["--require", "tsx/cjs", "main.ts"], { cwd: project, timeoutSeconds: 300 });
+  const s = run(process.execPath, ["scripts/run-ts.cjs", "main.ts"], { cwd: project, timeoutSeconds: 300 });
   if (s.code !== 0) throw new Error(`synth failed (exit ${s.code}): ${s.stderr.trim().split("\n").slice(-3).join(" | ")}`);
   return JSON.parse(fs.readFileSync(path.join(project, "cdktf.out", "stacks", ENV, "cdk.tf.json"), "utf8")) as DockerStackJson;
 }

@@ -50,7 +50,7 @@ function main(): number {
     terraform(dir, ["init", "-input=false", "-no-color", "-backend=false"]);
     return dir;
   };
-  const preview = (args: string[]) => run(process.execPath, ["--require", "tsx/cjs", "scripts/preview.ts", ...args], { cwd: REPO, timeoutSeconds: 120 });
+  const preview = (args: string[]) => run(process.execPath, ["scripts/run-ts.cjs", "scripts/preview.ts", ...args], { cwd: REPO, timeoutSeconds: 120 });
   try {
     planChecks(terraform, stackDir, preview, work);
   } catch (e) {

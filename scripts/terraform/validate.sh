@@ -3,8 +3,8 @@
 # plans of our stacks (preview-plans.ts). Both run; the exit code is non-zero if either fails.
 set -uo pipefail
 cd "$(dirname "$0")/../.."
-node --require tsx/cjs scripts/terraform/validate.ts "$@"
+node scripts/run-ts.cjs scripts/terraform/validate.ts "$@"
 checks=$?
-node --require tsx/cjs scripts/terraform/preview-plans.ts
+node scripts/run-ts.cjs scripts/terraform/preview-plans.ts
 preview=$?
 [ "$checks" -eq 0 ] && [ "$preview" -eq 0 ]

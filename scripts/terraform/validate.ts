@@ -98,7 +98,7 @@ function main(): number {
 
   if (opt.synth) {
     log(`==> synthesize into ${path.relative(REPO, opt.out) || opt.out}`);
-    const s = run(process.execPath, ["--require", "tsx/cjs", "main.ts"], { cwd: REPO, env: { CDKTF_OUTDIR: opt.out }, timeoutSeconds: 300 });
+    const s = run(process.execPath, ["scripts/run-ts.cjs", "main.ts"], { cwd: REPO, env: { CDKTF_OUTDIR: opt.out }, timeoutSeconds: 300 });
     process.stdout.write(s.stdout);
     if (s.code !== 0) {
       process.stderr.write(s.stderr);

@@ -2,7 +2,7 @@ import { spawnSync } from "node:child_process";
 import * as path from "node:path";
 
 const root = path.resolve(__dirname, "../..");
-const run = (...args: string[]) => spawnSync(process.execPath, ["--import", "tsx", "scripts/access.ts", ...args], { cwd: root, encoding: "utf8", timeout: 60_000 });
+const run = (...args: string[]) => spawnSync(process.execPath, ["scripts/run-ts.cjs", "scripts/access.ts", ...args], { cwd: root, encoding: "utf8", timeout: 60_000 });
 
 describe("npm run access", () => {
   const production = run("production");

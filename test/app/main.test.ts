@@ -6,7 +6,7 @@ import * as path from "node:path";
 const root = path.resolve(__dirname, "../..");
 
 function run(script: string, args: string[], outdir: string) {
-  return spawnSync(process.execPath, ["--import", "tsx", script, ...args], {
+  return spawnSync(process.execPath, ["scripts/run-ts.cjs", script, ...args], {
     cwd: root,
     env: { ...process.env, CDKTF_OUTDIR: outdir, CDKTF_CONTINUE_SYNTH_ON_ERROR_ANNOTATIONS: "true" },
     encoding: "utf8",

@@ -83,7 +83,7 @@ describe("port preflight", () => {
       busy = undefined; // already held by something else on this machine: the check must still report it
     }
     try {
-      const r = spawnSync(process.execPath, ["--import", "tsx", "scripts/ports-check.ts", "dev"], { cwd: root, encoding: "utf8", timeout: 60_000 });
+      const r = spawnSync(process.execPath, ["scripts/run-ts.cjs", "scripts/ports-check.ts", "dev"], { cwd: root, encoding: "utf8", timeout: 60_000 });
       expect(r.status).toBe(1);
       expect(r.stdout).toMatch(busy ? new RegExp(`TAKEN {2}127\\.0\\.0\\.1:8103 {2}websocket {2}\\(EADDRINUSE, held by node \\(pid ${process.pid}\\)\\)`) : /TAKEN {2}127\.0\.0\.1:8103 {2}websocket {2}\(EADDRINUSE/);
       expect(r.stdout).toMatch(/host ports of dev are taken: .*8103/);

@@ -1,0 +1,52 @@
+import { spawnSync } from "node:child_process";
+import * as fs from "node:fs";
+import * as path from "node:path";
+
+const root = path.resolve(__dirname, "../..");
+const dir = fs.mkdtempSync(path.join(root, "node_modules", ".cache", "run-ts-test-"));
+const run = (file: string, ...args: string[]) => spawnSync(process.execPath, ["scripts/run-ts.cjs", file, ...args], { cwd: root, encoding: "utf8", timeout: 60_000 });
+
+afterAll(() => fs.rmSync(dir, { recursive: true, force: true }));
+
+describe("scripts/run-ts.cjs (how the app and every CLI run)", () => {
+  test("always runs the current sources: an edit is seen on the next run, with no build step to remember", () => {
+    const entry = path.join(dir, "probe.ts");
+    fs.writeFileSync(entry, 'const answer: number = 1;\nconsole.log(`answer ${answer} ${process.argv.slice(2).join(",")}`);\n');
+    expect(run(entry, "a", "b").stdout).toBe("answer 1 a,b\n");
+    fs.writeFileSync(entry, 'const answer: number = 2;\nconsole.log(`answer ${answer}`);\n');
+    expect(run(entry).stdout).toBe("answer 2\n");
+  });
+
+  test("runs the entry as the main module, so CLIs that check require.main run", () => {
+    const entry = path.join(dir, "main-check.ts");
+    fs.writeFileSync(entry, "if (require.main === module) console.log('main');\n");
+    expect(run(entry).stdout).toBe("main\n");
+  });
+
+  test("a syntax error is a short message with file:line:col and the line, exit 1", () => {
+    const entry = path.join(dir, "broken.ts");
+    fs.writeFileSync(entry, 'export const env = {\n  tier: "db-custom-2-7680" foo,\n};\n');
+    const r = run(entry);
+    expect(r.status).toBe(1);
+    expect(r.stderr).toContain(`${path.relative(root, entry)}:2:27:`);
+    expect(r.stderr).toContain('tier: "db-custom-2-7680" foo,');
+    expect(r.stderr.length).toBeLessThan(2048);
+  });
+
+  test("a crash names the .ts line it came from", () => {
+    const helper = path.join(dir, "helper.ts");
+    fs.writeFileSync(helper, "export function explode(): never {\n  throw new Error('boom');\n}\n");
+    const entry = path.join(dir, "crash.ts");
+    fs.writeFileSync(entry, "import { explode } from './helper';\n\nexplode();\n");
+    const r = run(entry);
+    expect(r.status).toBe(1);
+    expect(r.stderr).toMatch(/Error: boom/);
+    expect(r.stderr).toContain(`${path.relative(root, helper)}:2:`);
+  });
+
+  test("__dirname is each source file's own directory", () => {
+    const entry = path.join(dir, "where.ts");
+    fs.writeFileSync(entry, "console.log(__dirname);\n");
+    expect(run(entry).stdout.trim()).toBe(dir);
+  });
+});
