@@ -85,14 +85,38 @@ export function renderPreview(summaries: readonly PlanSummary[], options: Render
   const status = statusOf(summaries, guard, options.failures ?? []);
   const limit = options.limit ?? GITHUB_COMMENT_LIMIT;
   const masker = options.masker ?? createMasker();
+  const attempt = (level: number, cap: number) => masker.scrub(render(summaries, guard, status, options, level, cap));
   let markdown = "";
   for (let level = 0; level <= CUTS.length; level++) {
-    markdown = masker.scrub(render(summaries, guard, status, options, level));
+    markdown = attempt(level, Infinity);
     if (markdown.length <= limit) return { markdown, guard, status, cutLevel: level };
+    // Before a cut drops a detail, it shortens it: as many entries keep it as fit, the rest are counted.
+    if (level < CUTS.length) {
+      const cap = largestFitting((k) => attempt(level, k).length <= limit, maxListLength(summaries, guard));
+      // cap 0 is the next level's full cut, rendered (and noted) as such by the next round.
+      if (cap !== undefined && cap > 0) return { markdown: attempt(level, cap), guard, status, cutLevel: level };
+    }
   }
   // Still too long (thousands of findings): keep the head, where the verdict and counts are.
   const note = "\n\n_…cut here to fit GitHub's comment limit; see the workflow log for the full plan._\n";
   return { markdown: markdown.slice(0, limit - note.length) + note, guard, status, cutLevel: CUTS.length + 1 };
+}
+
+/** The largest k in [0, max] for which fits(k) holds (fits is monotone), or undefined if not even 0 fits. */
+function largestFitting(fits: (k: number) => boolean, max: number): number | undefined {
+  if (!fits(0)) return undefined;
+  let lo = 0;
+  let hi = max;
+  while (lo < hi) {
+    const mid = Math.ceil((lo + hi) / 2);
+    if (fits(mid)) lo = mid;
+    else hi = mid - 1;
+  }
+  return lo;
+}
+
+function maxListLength(summaries: readonly PlanSummary[], guard: GuardResult): number {
+  return Math.max(guard.findings.length, ...summaries.map((s) => s.changes.length));
 }
 
 function statusOf(summaries: readonly PlanSummary[], guard: GuardResult, failures: readonly PlanFailure[]): RunRecord["status"] {
@@ -102,19 +126,24 @@ function statusOf(summaries: readonly PlanSummary[], guard: GuardResult, failure
   return summaries.some((s) => total(s) > 0) ? "changes" : "no changes";
 }
 
-function render(summaries: readonly PlanSummary[], guard: GuardResult, status: RunRecord["status"], o: RenderOptions, level: number): string {
-  const cut = (what: string) => level > CUTS.indexOf(what);
+/** One rendering at a cut level; `cap` limits the lists the last cuts shorten (replacements/destroys, findings). */
+function render(summaries: readonly PlanSummary[], guard: GuardResult, status: RunRecord["status"], o: RenderOptions, level: number, cap: number): string {
+  const caps: Caps = (what) => {
+    const i = CUTS.indexOf(what);
+    return i < level ? 0 : i === level ? cap : Infinity;
+  };
   const run: RunRecord = { sha: o.run?.sha, runUrl: o.run?.runUrl, time: o.run?.time ?? new Date(0).toISOString(), status, summary: runSummary(summaries, o.failures ?? []) };
   const lines: string[] = [PREVIEW_MARKER, ...historyMarkers(run, earlierRuns(o.previousComment)), "## Tandem plan preview", ""];
   lines.push(...intentLines(summaries, o.intent ?? []));
   lines.push(stamp(o.run), "");
   lines.push(...failureLines(o.failures ?? []));
   lines.push(...countsTable(summaries, o.failures ?? []));
-  lines.push(...guardLines(guard, cut("the list of guard findings")));
-  for (const s of summaries) lines.push(...stackLines(s, o, cut));
+  lines.push(...guardLines(guard, caps("the list of guard findings")));
+  for (const s of summaries) lines.push(...stackLines(s, o, caps));
   lines.push(...historyLines(earlierRuns(o.previousComment)));
-  if (level > 0) {
-    lines.push(`_Cut to fit GitHub's ${GITHUB_COMMENT_LIMIT.toLocaleString("en-US")}-character limit: ${CUTS.slice(0, level).join(", ")}. Counts and the guard's verdict are complete._`);
+  const shortened = cap < Infinity && level < CUTS.length ? `${level > 0 ? "; " : ""}shortened: ${CUTS[level]} (the first ${cap} kept)` : "";
+  if (level > 0 || shortened) {
+    lines.push(`_Cut to fit GitHub's ${GITHUB_COMMENT_LIMIT.toLocaleString("en-US")}-character limit: ${CUTS.slice(0, level).join(", ")}${shortened}. Counts and the guard's verdict are complete._`);
   }
   return lines.join("\n") + "\n";
 }
@@ -134,7 +163,7 @@ function stamp(run: RunInfo | undefined): string {
 
 function failureLines(failures: readonly PlanFailure[]): string[] {
   if (failures.length === 0) return [];
-  const lines = ["> [!CAUTION]", `> **The plan failed** for ${failures.map((f) => code(f.stack)).join(", ")}: this comment shows no changes for ${failures.length === 1 ? "it" : "them"}, and the check is red. Do not merge until it plans.`];
+  const lines = ["> [!CAUTION]", `> **The plan failed** for ${failures.map((f) => code(f.stack)).join(", ")}: there is no plan to show for ${failures.length === 1 ? "it" : "them"}, and the check is red. Do not merge until it plans.`];
   for (const f of failures) lines.push(`> - ${code(f.stack)}: ${text(f.reason)}`);
   return [...lines, ""];
 }
@@ -159,7 +188,7 @@ function countsTable(summaries: readonly PlanSummary[], failures: readonly PlanF
   return [...lines, ""];
 }
 
-function guardLines(guard: GuardResult, summarized: boolean): string[] {
+function guardLines(guard: GuardResult, cap: number): string[] {
   if (guard.findings.length === 0) return [];
   const blocking = guard.findings.filter((f) => f.action === "block");
   const lines: string[] = [];
@@ -175,7 +204,8 @@ function guardLines(guard: GuardResult, summarized: boolean): string[] {
   } else {
     lines.push("> [!WARNING]", "> Guarded changes (not blocking in these stacks):");
   }
-  const shown = summarized ? guard.findings.slice(0, 20) : guard.findings;
+  // Even when cut, the first findings stay: they say what kind of danger this is.
+  const shown = guard.findings.slice(0, Math.max(cap, 5));
   for (const f of shown) lines.push(`> - ${findingLine(f)}`);
   if (shown.length < guard.findings.length) {
     const byLevel = countBy(guard.findings.slice(shown.length), (f) => `${LEVEL_WORDS[f.level]} · ${f.type} (${f.action})`);
@@ -191,7 +221,10 @@ function findingLine(f: GuardFinding): string {
   return `${icon} **${LEVEL_WORDS[f.level]}** · ${code(f.stack)} · ${kind} ${code(f.address)}: ${text(f.reason)}`;
 }
 
-function stackLines(s: PlanSummary, o: RenderOptions, cut: (what: string) => boolean): string[] {
+/** How many entries keep a detail: the cut level decides (see {@link CUTS}); Infinity = all, 0 = none. */
+type Caps = (what: string) => number;
+
+function stackLines(s: PlanSummary, o: RenderOptions, caps: Caps): string[] {
   const c = s.counts;
   const lines: string[] = [];
   if (total(s) === 0 && s.drift.length === 0) {
@@ -201,40 +234,53 @@ function stackLines(s: PlanSummary, o: RenderOptions, cut: (what: string) => boo
   lines.push(`### ${code(s.stack)}: ${c.create} to add, ${c.update} to change, ${c.replace} to replace, ${c.destroy} to destroy${c.forget ? `, ${c.forget} to forget` : ""}`, "");
   const dangerous = s.changes.filter((x) => x.kind === "replace" || x.kind === "destroy" || x.kind === "forget");
   if (dangerous.length > 0) {
+    const attrs = caps("attribute details of replacements");
     lines.push("**Replacements, destroys and forgets**", "");
-    if (cut("the list of replacements and destroys")) lines.push(...typeCounts(dangerous, (x) => `${x.kind} ${x.type}`));
-    else for (const x of dangerous) lines.push(...changeLines(x, !cut("attribute details of replacements"), true));
-    lines.push("");
+    lines.push(...capped(dangerous, caps("the list of replacements and destroys"), (x, i) => changeLines(x, i < attrs, true), (x) => `${x.kind} ${x.type}`), "");
   }
   const updates = s.changes.filter((x) => x.kind === "update");
   if (updates.length > 0) {
-    const withAttrs = !cut("attribute details of changes");
-    const withLines = !cut("line diffs of changes");
+    const attrs = caps("attribute details of changes");
+    const diffs = caps("line diffs of changes");
+    const listed = caps("the list of changes");
+    const index = new Map(updates.map((x, i) => [x, i]));
+    const line = (x: ResourceChangeSummary) => changeLines(x, (index.get(x) ?? 0) < attrs, (index.get(x) ?? 0) < diffs);
     lines.push(`**Changes** (${updates.length})`, "");
-    if (cut("the list of changes")) lines.push(...typeCounts(updates, (x) => x.type), "");
-    else for (const [group, list] of grouped(updates)) lines.push(...details(`${group ? `${html(group)}: ` : ""}${list.length} to change`, list.flatMap((x) => changeLines(x, withAttrs, withLines)), updates.length <= 20));
+    if (listed < updates.length) lines.push(...capped(updates, listed, line, (x) => x.type), "");
+    else for (const [group, list] of grouped(updates)) lines.push(...details(`${group ? `${html(group)}: ` : ""}${list.length} to change`, list.flatMap(line), updates.length <= 20));
   }
   const creates = s.changes.filter((x) => x.kind === "create");
   if (creates.length > 0) {
-    const body = cut("the list of adds") ? typeCounts(creates, (x) => x.type) : grouped(creates).flatMap(([group, list]) => {
-          const items = list.map((x) => `${ICON.create} ${code(x.address)}${x.importId ? ` (imported from ${code(x.importId)})` : ""}`);
-          return group ? [`- **${html(group)}**`, ...items.map((i) => `  - ${i}`)] : items.map((i) => `- ${i}`);
-        });
+    const listed = caps("the list of adds");
+    const item = (x: ResourceChangeSummary) => `${ICON.create} ${code(x.address)}${x.group ? ` · ${code(x.group)}` : ""}${x.importId ? ` (imported from ${code(x.importId)})` : ""}`;
+    const body =
+      listed < creates.length
+        ? capped(creates, listed, (x) => [`- ${item(x)}`], (x) => x.type)
+        : grouped(creates).flatMap(([group, list]) => (group ? [`- **${html(group)}**`, ...list.map((x) => `  - ${item(x)}`)] : list.map((x) => `- ${item(x)}`)));
     lines.push(...details(`Adds (${creates.length})`, body));
   }
   const movesImports = s.changes.filter((x) => x.movedFrom !== undefined || x.importId !== undefined);
   if (movesImports.length > 0) {
-    const body = cut("the lists of moves and imports") ? [`- ${s.counts.move} moved, ${s.counts.import} imported`] : movesImports.map(moveImportLine);
+    const body = capped(movesImports, caps("the lists of moves and imports"), (x) => [moveImportLine(x)], (x) => (x.movedFrom ? "moved" : "imported"));
     lines.push(...details(`Moves and imports (${movesImports.length})`, body));
   }
+  const detail = caps("details of drift and outputs");
   if (s.drift.length > 0) {
-    const body = cut("details of drift and outputs") ? typeCounts(s.drift, (x) => `${x.kind} ${x.type}`) : s.drift.flatMap((x) => changeLines(x, true, true));
+    const body = capped(s.drift, detail, (x) => changeLines(x, true, true), (x) => `${x.kind} ${x.type}`);
     lines.push(...details(`Changed outside Terraform (${s.drift.length}): the plan brings these back`, body));
   }
-  if (s.outputs.length > 0) lines.push(...outputLines(s.outputs, cut("details of drift and outputs")));
+  if (s.outputs.length > 0) lines.push(...outputLines(s.outputs, detail));
   const ports = o.ports?.[s.stack];
   if (ports && ports.before !== ports.after) lines.push(...details("Port plan changed", [ports.after.trim()]));
   return lines;
+}
+
+/** The first `cap` entries in full, the rest counted by key. */
+function capped<T>(list: readonly T[], cap: number, full: (x: T, i: number) => string[], key: (x: T) => string): string[] {
+  const shown = list.slice(0, cap).flatMap((x, i) => full(x, i));
+  const rest = list.slice(cap);
+  if (rest.length === 0) return shown;
+  return [...shown, ...(shown.length > 0 ? [`- …and ${rest.length} more:`] : []), ...typeCounts(rest, key)];
 }
 
 function changeLines(x: ResourceChangeSummary, withAttrs: boolean, withLines: boolean): string[] {
@@ -283,18 +329,21 @@ function moveImportLine(x: ResourceChangeSummary): string {
   return `- 📥 ${code(x.address)} imported from ${code(x.importId ?? "")}${x.kind === "no-op" ? " (matches the configuration)" : ` (and ${x.kind})`}`;
 }
 
-function outputLines(outputs: readonly OutputChangeSummary[], countsOnly: boolean): string[] {
+function outputLines(outputs: readonly OutputChangeSummary[], cap: number): string[] {
   const removed = outputs.filter((x) => x.kind === "destroy");
-  const body = countsOnly
-    ? [`- ${outputs.length} output changes: ${countBy(outputs, (x) => x.kind).map(([k, n]) => `${n} ${k}`).join(", ")}`]
-    : outputs.flatMap((x) => {
-        const icon = x.kind === "destroy" ? "🔴" : x.kind === "create" ? "🟢" : "🟡";
-        const head = `- ${icon} **${x.kind}** ${code(x.name)}`;
-        const only = x.diff.changes.length === 1 && x.diff.changes[0].path === "" ? x.diff.changes[0] : undefined;
-        // An output that appears or goes away has no value on that side (Terraform says null).
-        if (only && !only.lines) return [`${head}: ${shown(x.kind === "create" ? "(none)" : only.before)} → ${shown(x.kind === "destroy" ? "(none)" : only.after)}`];
-        return [head, ...diffLines(x.diff, "  ", true)];
-      });
+  const body = capped(
+    outputs,
+    cap,
+    (x) => {
+      const icon = x.kind === "destroy" ? "🔴" : x.kind === "create" ? "🟢" : "🟡";
+      const head = `- ${icon} **${x.kind}** ${code(x.name)}`;
+      const only = x.diff.changes.length === 1 && x.diff.changes[0].path === "" ? x.diff.changes[0] : undefined;
+      // An output that appears or goes away has no value on that side (Terraform says null).
+      if (only && !only.lines) return [`${head}: ${shown(x.kind === "create" ? "(none)" : only.before)} → ${shown(x.kind === "destroy" ? "(none)" : only.after)}`];
+      return [head, ...diffLines(x.diff, "  ", true)];
+    },
+    (x) => `${x.kind} output`,
+  );
   const warning = removed.length > 0 ? [`> [!WARNING]`, `> Removes output${removed.length === 1 ? "" : "s"} ${removed.map((x) => code(x.name)).join(", ")}: other teams' remote-state reads of ${removed.length === 1 ? "it" : "them"} will fail.`, ""] : [];
   return [...warning, ...details(`Output changes (${outputs.length}): other teams read these`, body, removed.length > 0)];
 }
