@@ -181,14 +181,17 @@ export function formatPath(path: readonly PathSegment[]): string {
     .join("");
 }
 
-/** null, missing, [] and {} all mean "nothing here" to a reviewer. */
+/**
+ * null, missing, "", [] and {} all mean "nothing here" to a reviewer. SDKv2 providers store "" for unset strings
+ * after apply and plan null before, so `generate_name: null → ""` would otherwise fill real plans with noise.
+ */
 function sameValue(a: unknown, b: unknown): boolean {
   if (isAbsent(a) && isAbsent(b)) return true;
   return JSON.stringify(a) === JSON.stringify(b);
 }
 
 function isAbsent(v: unknown): boolean {
-  return v === undefined || v === null || isEmptyContainer(v);
+  return v === undefined || v === null || v === "" || isEmptyContainer(v);
 }
 
 function isEmptyContainer(v: unknown): boolean {

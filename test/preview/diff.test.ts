@@ -56,8 +56,9 @@ describe("diffValues: to the leaf, by path", () => {
     ]);
   });
 
-  test("null, [] and {} are all nothing: no change between them", () => {
-    expect(diff({ before: { a: null, b: [], c: {} }, after: { a: [], b: null } }).changes).toEqual([]);
+  test('null, "", [] and {} are all nothing: no change between them; a value that goes away still shows', () => {
+    expect(diff({ before: { a: null, b: [], c: {}, d: null }, after: { a: [], b: null, d: "" } }).changes).toEqual([]);
+    expect(diff({ before: { a: "x" }, after: { a: "" } }).changes).toEqual([{ path: "a", before: '"x"', after: '""' }]);
   });
 
   test("two long strings that differ at the end never look alike", () => {
