@@ -9,7 +9,7 @@
  * 3. what is not a complete plan (the state itself, a -target plan) is refused;
  * 4. production: renaming the Cloud SQL instance replaces it; the guard blocks until the findings' hash is
  *    acknowledged, and a stale hash does not count.
- * Every comment is checked for the secrets planted in the state. Skipped, with the reason, where Terraform or
+ * Every comment, and the redacted artifact copy, is checked for the secrets planted in the state. Skipped, with the reason, where Terraform or
  * the providers cannot be had.
  */
 import fs from "node:fs";
@@ -162,6 +162,11 @@ function planChecks(terraform: Terraform, work: string, base: StackJson): void {
   check("tier change: the cache update carries the planted AUTH string", JSON.stringify(cache ?? {}).includes(PLANTED), JSON.stringify(cache?.change.actions));
   check("tier change: the cache size to the leaf", t.includes("`memory_size_gb`: `2` → `3`"), t.slice(0, 1500));
   noSecrets("tier change", t, tiers.comment.stderr);
+  const redacted = path.join(work, "plan-staging-redacted.json");
+  const redact = preview(["redact", tiers.plan.file, redacted]);
+  check("redact: the artifact copy of a real plan holds no planted secret", redact.code === EXIT.ok && !fs.readFileSync(redacted, "utf8").includes(PLANTED), redact.stderr);
+  const fromRedacted = preview([`staging=${redacted}`]).stdout;
+  check("redact: the copy renders the same changes", fromRedacted.includes('`settings[0].tier`: `"db-custom-2-7680"` → `"db-custom-4-16384"`') && fromRedacted.includes("`memory_size_gb`: `2` → `3`"), fromRedacted.slice(0, 800));
 
   const promote = variant("promote", synth(work, "promote", "staging", (e) => ({ ...e, blueGreen: { ...e.blueGreen, api: { ...e.blueGreen.api, activeColor: "green" as const } } })));
   const g = promote.comment.stdout;

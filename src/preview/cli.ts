@@ -2,12 +2,14 @@
  * `tandem-preview` (and `npm run preview` here): renders the PR comment from `terraform show -json` plans.
  * The command line is parsed into options first (pure), then files are read and the comment written.
  */
+import { randomBytes } from "node:crypto";
 import * as fs from "node:fs";
 import * as path from "node:path";
 import { constructPaths, SynthesizedStack } from "./constructs";
 import { Acknowledgement } from "./guard";
 import { createMasker } from "./mask";
 import { parsePlan, PlanError } from "./plan";
+import { redactPlan, REFUSED_KEY } from "./redact";
 import { DEFAULT_POLICY, parsePolicy, PreviewPolicy } from "./policy";
 import { PlanFailure, PortPlanTables, renderPreview, RunInfo } from "./render";
 import { PlanSummary, summarizePlan } from "./summarize";
@@ -28,6 +30,8 @@ export const USAGE = `usage: tandem-preview <stack>=<plan.json>... [options]
   --intent <text>            a line of intent by hand (repeatable), before those read from the plans
   --out <file>               write the comment there (default: stdout)
   --limit <n>                comment size limit (default 65536)
+       tandem-preview redact <plan.json> <out.json> [--policy <file>]
+  a copy safe to keep as an artifact: only what the preview reads, secrets replaced by salted fingerprints
 exit: 0 ok or acknowledged, 1 the guard blocks, 2 usage or a bad input file, 3 a plan is missing or not a complete plan.
 The comment is written in every case but usage errors, so a failure replaces the old comment.`;
 
@@ -132,6 +136,7 @@ export function actionsRunUrl(env: Readonly<Record<string, string | undefined>>)
 
 /** Runs the command; returns the exit code. */
 export function runCli(argv: readonly string[], env: Readonly<Record<string, string | undefined>> = process.env, io: CliIo = defaultIo): number {
+  if (argv[0] === "redact") return runRedact(argv.slice(1), env, io);
   if (argv.includes("--help") || argv.includes("-h")) {
     io.stdout(`${USAGE}\n`);
     return EXIT.ok;
@@ -226,4 +231,31 @@ function readIfExists(file: string): string | undefined {
 function splitOnce(s: string, sep: string): [string, string] {
   const i = s.indexOf(sep);
   return i < 0 ? [s, ""] : [s.slice(0, i), s.slice(i + 1)];
+}
+
+/** `redact <in> <out> [--policy f]`: exit 0, or 3 with a refusal record written in place of the plan. */
+function runRedact(argv: readonly string[], env: Readonly<Record<string, string | undefined>>, io: CliIo): number {
+  const policyAt = argv.indexOf("--policy");
+  const policyFile = policyAt >= 0 ? argv[policyAt + 1] : undefined;
+  const [input, output] = argv.filter((_, i) => policyAt < 0 || (i !== policyAt && i !== policyAt + 1));
+  if (!input || !output) {
+    io.stderr(`tandem-preview: redact needs <plan.json> <out.json>\n`);
+    return EXIT.usage;
+  }
+  try {
+    const policy = policyFile ? parsePolicy(fs.readFileSync(policyFile, "utf8"), policyFile) : DEFAULT_POLICY;
+    const text = readIfExists(input);
+    if (text === undefined) throw new PlanError(input, "not found");
+    const plan = parsePlan(text, input);
+    fs.writeFileSync(output, JSON.stringify(redactPlan(plan, createMasker({ ...policy.mask, env }), randomBytes(16).toString("hex"))));
+    return EXIT.ok;
+  } catch (e) {
+    if (!(e instanceof PlanError)) {
+      io.stderr(`tandem-preview: ${(e as Error).message}\n`);
+      return EXIT.usage;
+    }
+    fs.writeFileSync(output, JSON.stringify({ [REFUSED_KEY]: e.message }));
+    io.stderr(`tandem-preview: ${e.message}\n`);
+    return EXIT.planFailed;
+  }
 }

@@ -8,6 +8,7 @@ export * from "./intent";
 export * from "./mask";
 export * from "./plan";
 export * from "./policy";
+export * from "./redact";
 export * from "./render";
 export * from "./rules";
 export * from "./summarize";

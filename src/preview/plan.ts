@@ -77,6 +77,8 @@ export function parsePlan(text: string, file: string): Plan {
 export function planProblem(value: unknown): string | undefined {
   if (typeof value !== "object" || value === null || Array.isArray(value)) return `not a JSON object; ${HOW}.`;
   const doc = value as Record<string, unknown>;
+  // Written by `tandem-preview redact` in the plan job for a file it refused (redact.ts).
+  if (typeof doc.tandem_preview_refused === "string") return `refused in the plan job: ${doc.tandem_preview_refused}`;
   if (typeof doc.format_version !== "string") return `no format_version; ${HOW}, not the human plan text.`;
   const version = /^(\d+)\.(\d+)$/.exec(doc.format_version);
   if (!version) return `format_version "${doc.format_version}" is not a version this preview knows; ${HOW}.`;

@@ -97,6 +97,21 @@ describe("tandem-preview", () => {
     expect(r.stdout).toContain("commit `cccccccccccc` · [workflow run](https://github.com/o/r/actions/runs/9)");
   });
 
+  test("redact writes a safe copy, or the refusal in place of a non-plan, which the comment then reports", () => {
+    const secretPlan = write("raw.json", plan(change("google_redis_instance.c", ["update"], { before: { auth_string: "hunter2-secret", size: 1 }, after: { auth_string: "hunter2-secret", size: 2 }, before_sensitive: { auth_string: true }, after_sensitive: { auth_string: true } })));
+    const out = path.join(dir, "plan-staging.json");
+    expect(cli(["redact", secretPlan, out]).code).toBe(EXIT.ok);
+    expect(fs.readFileSync(out, "utf8")).not.toContain("hunter2");
+    expect(cli([`staging=${out}`]).stdout).toContain("`size`: `1` → `2`");
+    const state = write("state.json", { format_version: "1.0", values: { root_module: { resources: [{ values: { auth_string: "hunter2-secret" } }] } } });
+    expect(cli(["redact", state, out]).code).toBe(EXIT.planFailed);
+    expect(fs.readFileSync(out, "utf8")).not.toContain("hunter2");
+    const r = cli([`staging=${out}`]);
+    expect(r.code).toBe(EXIT.planFailed);
+    expect(r.stdout).toContain("refused in the plan job: ");
+    expect(r.stdout).toContain("this is a state, not a plan");
+  });
+
   test("usage errors: exit 2, and the old label opt-in says what replaced it", () => {
     expect(cli([]).code).toBe(EXIT.usage);
     const r = cli(["x=y.json", "--allow-stateful-destroy"]);

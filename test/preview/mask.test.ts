@@ -1,4 +1,4 @@
-import { createMasker, MASKED, maskEnvString, parsePolicy, renderPreview, summarizePlan } from "../../src/preview";
+import { createMasker, MASKED, maskEnvString, parsePlan, parsePolicy, redactPlan, renderPreview, summarizePlan } from "../../src/preview";
 import { change, plan } from "./fixtures";
 
 /**
@@ -97,6 +97,17 @@ describe("masking holds at every depth", () => {
     expect(markdown).toContain(`"private_key": "${MASKED}"`);
     expect(markdown).toContain("set $aws ***;");
     expect(markdown).toContain(`"API_TOKEN=${MASKED}"`);
+  });
+
+  test("redact: the artifact copy holds no planted secret, and changes still read as changes", () => {
+    const m = createMasker({ ...policy.mask, env: { LEGACY_TOKEN_1: "planted-from-env-1", LEGACY_TOKEN_2: "planted-from-env-2" } });
+    const redacted = JSON.stringify(redactPlan(p, m, "salt"));
+    // Value masks of the policy and the remembered literals apply to the artifact too; the final scrub is the comment's.
+    expect(redacted.match(/.{0,30}planted.{0,20}/gi) ?? []).toEqual([]);
+    const again = renderPreview([summarizePlan("staging", parsePlan(redacted, "plan.json"), { masker: createMasker() })]).markdown;
+    expect(again).toContain(`\`password\`: _${MASKED}_ → _${MASKED}_`);
+    expect(again).toContain('"info-1.5.0"');
+    expect(again).not.toMatch(/planted/i);
   });
 
   test("Docker env strings: only secret names are masked", () => {
