@@ -17,7 +17,7 @@ import { PlanSummary, summarizePlan } from "./summarize";
 /** Exit codes, documented in the README. */
 export const EXIT = { ok: 0, blocked: 1, usage: 2, planFailed: 3 } as const;
 
-export const USAGE = `usage: tandem-preview <stack>=<plan.json>... [options]
+export const PREVIEW_USAGE = `usage: tandem-preview <stack>=<plan.json>... [options]
   <stack>=<plan.json>        a \`terraform show -json <planfile>\` per stack (a bare path: stack from plan-<stack>.json)
   --config <stack>=<file>    the stack's synthesized cdk.tf.json: changes grouped by construct path
   --policy <file>            guard levels per stack, more rules, acknowledgement rules, masks (JSON)
@@ -59,7 +59,7 @@ export interface CliIo {
 const defaultIo: CliIo = { stdout: (s) => process.stdout.write(s), stderr: (s) => process.stderr.write(s), now: () => new Date() };
 
 /** Parses the command line; returns the usage problem as a string. */
-export function parseArgs(argv: readonly string[], env: Readonly<Record<string, string | undefined>>, now: Date): CliOptions | string {
+export function parsePreviewArgs(argv: readonly string[], env: Readonly<Record<string, string | undefined>>, now: Date): CliOptions | string {
   const plans: { stack: string; file: string }[] = [];
   const configs: Record<string, string> = {};
   const ports: Record<string, { after: string; before?: string }> = {};
@@ -138,12 +138,12 @@ export function actionsRunUrl(env: Readonly<Record<string, string | undefined>>)
 export function runCli(argv: readonly string[], env: Readonly<Record<string, string | undefined>> = process.env, io: CliIo = defaultIo): number {
   if (argv[0] === "redact") return runRedact(argv.slice(1), env, io);
   if (argv.includes("--help") || argv.includes("-h")) {
-    io.stdout(`${USAGE}\n`);
+    io.stdout(`${PREVIEW_USAGE}\n`);
     return EXIT.ok;
   }
-  const options = parseArgs(argv, env, io.now());
+  const options = parsePreviewArgs(argv, env, io.now());
   if (typeof options === "string") {
-    io.stderr(`tandem-preview: ${options}\n${USAGE}\n`);
+    io.stderr(`tandem-preview: ${options}\n${PREVIEW_USAGE}\n`);
     return EXIT.usage;
   }
   let inputs: Inputs;

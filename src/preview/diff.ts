@@ -60,7 +60,7 @@ export function diffValues(input: DiffInput, masker: Masker): ValueDiff {
     const secret = n.secret || n.bSens === true || n.aSens === true;
     if (n.unknown === true) {
       if (secret) masker.remember(n.before);
-      changes.push({ path: formatPath(path), before: secret ? maskedOrAbsent(n.before) : display(n.before, masker), after: KNOWN_AFTER_APPLY });
+      changes.push({ path: formatPath(path), before: secret ? maskedOrAbsent(n.before) : displayValue(n.before, masker), after: KNOWN_AFTER_APPLY });
       return;
     }
     if (secret) {
@@ -121,7 +121,7 @@ function leafChange(path: string, before: unknown, after: unknown, masker: Maske
       return { path, before: masker.maskText(b), after: masker.maskText(a) };
     }
   }
-  return { path, before: display(before, masker), after: display(after, masker) };
+  return { path, before: displayValue(before, masker), after: displayValue(after, masker) };
 }
 
 /** Unified line diff, masked line by line, without file headers. */
@@ -166,7 +166,7 @@ export function aroundDifference(before: string, after: string, margin = 40): [s
 }
 
 /** Display text of a value: strings JSON-quoted, containers as compact (masked) JSON, absent as `(none)`. */
-export function display(v: unknown, masker: Masker): string {
+export function displayValue(v: unknown, masker: Masker): string {
   if (v === undefined || isEmptyContainer(v)) return ABSENT;
   if (typeof v === "string") return masker.maskText(JSON.stringify(maskEnvString(v, masker)));
   const text = JSON.stringify(maskTree(v, masker));
