@@ -22,6 +22,10 @@ tar -tzf .pack/tandem-cdktf.tgz > .pack/contents.txt
 grep -q '^package/dist/index.d.ts$' .pack/contents.txt
 if grep -qE '^package/(test|src|stacks|environments)/' .pack/contents.txt; then echo "the package ships sources or tests" >&2; exit 1; fi
 npx tsc --noEmit -p tsconfig.json
+# The PR preview ships as a command (package.json "bin") and a subpath export.
+grep -q '^package/dist/preview/bin.js$' .pack/contents.txt
+npx --no-install tandem-preview --help | grep -q '^usage: tandem-preview'
+node -e 'if (typeof require("@tandem/cdktf/preview").renderPreview !== "function") process.exit(1)'
 CDKTF_OUTDIR="$PWD/cdktf.out" node --import tsx main.ts
 node -e '
   const fs = require("fs");
