@@ -2,6 +2,7 @@ import { spawnSync } from "node:child_process";
 import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
+import { listing } from "../helpers/listing";
 
 const root = path.resolve(__dirname, "../..");
 
@@ -24,18 +25,6 @@ function previousOutput(): string {
   return dir;
 }
 
-function listing(dir: string): Record<string, string> {
-  const out: Record<string, string> = {};
-  const walk = (d: string) => {
-    for (const e of fs.readdirSync(d, { withFileTypes: true })) {
-      const p = path.join(d, e.name);
-      if (e.isDirectory()) walk(p);
-      else out[path.relative(dir, p)] = fs.readFileSync(p, "utf8");
-    }
-  };
-  walk(dir);
-  return out;
-}
 
 describe("the app (main.ts)", () => {
   test("synthesizes dev, staging and production with exit code 0, keeping Terraform's working files", () => {

@@ -5,22 +5,11 @@
  */
 import * as fs from "node:fs";
 import * as path from "node:path";
+import { listing } from "../helpers/listing";
 import { runEnvironments } from "../../src/app";
 import { addEnvironmentStacks } from "../../stacks";
 import { applyEdits, BAD_INPUT_CASES } from "./bad-input-cases";
 
-function listing(dir: string): Record<string, string> {
-  const out: Record<string, string> = {};
-  const walk = (d: string) => {
-    for (const e of fs.readdirSync(d, { withFileTypes: true })) {
-      const p = path.join(d, e.name);
-      if (e.isDirectory()) walk(p);
-      else out[path.relative(dir, p)] = fs.readFileSync(p, "utf8");
-    }
-  };
-  walk(dir);
-  return out;
-}
 
 const outdir = process.argv[2];
 for (const c of BAD_INPUT_CASES) {
