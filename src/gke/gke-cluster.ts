@@ -1,11 +1,15 @@
 import { ContainerCluster } from "@cdktf/provider-google/lib/container-cluster";
 import { ContainerNodePool } from "@cdktf/provider-google/lib/container-node-pool";
+import { BinaryAuthorizationPolicy } from "@cdktf/provider-google/lib/binary-authorization-policy";
 import { ProjectIamMember } from "@cdktf/provider-google/lib/project-iam-member";
+import { ITerraformDependable } from "cdktf";
 import { ServiceAccount } from "@cdktf/provider-google/lib/service-account";
 import { Construct } from "constructs";
 import { Network } from "../network/network";
+import { serviceAccountId } from "../validation/ids";
 import { applyProblems } from "../validation/problem";
-import { gkeClusterProblems } from "./rules";
+import { ImageRegistry, registryPattern } from "./registries";
+import { gkeClusterProblems, gkeClusterWiringProblems } from "./rules";
 
 /** One node pool. Keyed by name in {@link GkeClusterOptions.nodePools}. */
 export interface NodePoolSpec {
@@ -66,10 +70,18 @@ export interface GkeClusterOptions {
    */
   readonly secretManagerAddon?: boolean;
   /**
-   * Enforce the project's Binary Authorization policy on deploys.
+   * Enforce Binary Authorization: the cluster runs only images from `imageRegistries` (and Google's system images).
+   * The project's policy is created here (a project has one).
    * @default true
    */
   readonly binaryAuthorization?: boolean;
+  /**
+   * The control plane's DNS endpoint, reachable from anywhere with Google credentials (IAM-authenticated, no IP
+   * allow-list): what the Kubernetes provider, CI runners and `kubectl` use. The IP endpoint stays restricted to
+   * `masterAuthorizedNetworks`.
+   * @default true
+   */
+  readonly dnsEndpoint?: boolean;
 }
 
 /** Props for {@link GkeCluster}. */
@@ -79,18 +91,20 @@ export interface GkeClusterProps extends GkeClusterOptions {
   readonly region: string;
   /** The VPC; the cluster uses its subnet and the typed pods/services secondary ranges. */
   readonly network: Network;
+  /**
+   * The Google registries the cluster's images come from: the node service account may read them (in their own
+   * projects), and Binary Authorization admits their images. Derive them with `googleRegistries(images)`.
+   * @default []
+   */
+  readonly imageRegistries?: readonly ImageRegistry[];
   /** @default {} */
   readonly labels?: Record<string, string>;
 }
 
-/** Roles a node needs to ship logs and metrics and pull images; nothing more. */
-export const NODE_SERVICE_ACCOUNT_ROLES = [
-  "roles/logging.logWriter",
-  "roles/monitoring.metricWriter",
-  "roles/monitoring.viewer",
-  "roles/stackdriver.resourceMetadata.writer",
-  "roles/artifactregistry.reader",
-];
+/** Roles a node needs in its own project: GKE's role for node service accounts (logs, metrics, metadata); nothing more. */
+export const NODE_SERVICE_ACCOUNT_ROLES = ["roles/container.defaultNodeServiceAccount"];
+/** The role a node needs in each project its images come from. */
+export const IMAGE_PULL_ROLE = "roles/artifactregistry.reader";
 
 /**
  * A regional, private GKE Standard cluster: private nodes, Workload Identity, Shielded nodes with secure boot,
@@ -110,26 +124,55 @@ export class GkeCluster extends Construct {
   readonly caCertificate: string;
   /** `<project>.svc.id.goog`: the Workload Identity pool. */
   readonly workloadPool: string;
+  /** The control plane's DNS endpoint (`gke-....<region>.gke.goog`), when `dnsEndpoint` is on. */
+  readonly dnsEndpoint?: string;
+  /** What workloads must wait for: every node pool (a Deployment waiting for its rollout needs nodes). */
+  readonly readyForWorkloads: ITerraformDependable[];
+  /** Read grants on the image registries' projects, by project. */
+  readonly imagePullGrants: Record<string, ProjectIamMember> = {};
+  /** The project's Binary Authorization policy, when enforced. */
+  readonly binaryAuthorizationPolicy?: BinaryAuthorizationPolicy;
 
   constructor(scope: Construct, id: string, props: GkeClusterProps) {
     super(scope, id);
-    applyProblems(this, gkeClusterProblems(props));
+    applyProblems(this, [...gkeClusterProblems(props), ...gkeClusterWiringProblems(props)]);
     const labels = props.labels ?? {};
     this.workloadPool = `${props.project}.svc.id.goog`;
     props.network.reserveRange(`${this.node.path} control-plane range`, props.masterCidr);
 
     this.nodeServiceAccount = new ServiceAccount(this, "nodes", {
       project: props.project,
-      accountId: `${props.name}-nodes`.slice(0, 30),
+      accountId: serviceAccountId(props.name, "nodes"),
       displayName: `GKE nodes of ${props.name}`,
     });
+    const nodeGrants: ProjectIamMember[] = [];
     for (const role of NODE_SERVICE_ACCOUNT_ROLES) {
-      new ProjectIamMember(this, `nodes-${role.replace(/^roles\//, "").replace(/\./g, "-")}`, {
+      nodeGrants.push(new ProjectIamMember(this, `nodes-${role.replace(/^roles\//, "").replace(/\./g, "-")}`, {
         project: props.project,
         role,
         member: this.nodeServiceAccount.member,
+      }));
+    }
+
+    for (const registry of props.imageRegistries ?? []) {
+      // In the registry's project: a node in this project cannot pull from another without it.
+      this.imagePullGrants[registry.project] ??= new ProjectIamMember(this, `pull-${registry.project}`, {
+        project: registry.project,
+        role: IMAGE_PULL_ROLE,
+        member: this.nodeServiceAccount.member,
       });
     }
+    const enforce = props.binaryAuthorization ?? true;
+    if (enforce) {
+      this.binaryAuthorizationPolicy = new BinaryAuthorizationPolicy(this, "binauthz", {
+        project: props.project,
+        // Google's own system images stay admitted; everything else must come from our registries.
+        globalPolicyEvaluationMode: "ENABLE",
+        admissionWhitelistPatterns: (props.imageRegistries ?? []).map((r) => ({ namePattern: registryPattern(r) })),
+        defaultAdmissionRule: { evaluationMode: "ALWAYS_DENY", enforcementMode: "ENFORCED_BLOCK_AND_AUDIT_LOG" },
+      });
+    }
+    const dns = props.dnsEndpoint ?? true;
 
     const start = props.maintenanceWindow.startTimeUtc;
     const duration = props.maintenanceWindow.durationHours ?? 4;
@@ -162,7 +205,13 @@ export class GkeCluster extends Construct {
         masterIpv4CidrBlock: props.masterCidr,
         masterGlobalAccessConfig: { enabled: true },
       },
+      controlPlaneEndpointsConfig: {
+        dnsEndpointConfig: { allowExternalTraffic: dns },
+        ipEndpointsConfig: { enabled: true },
+      },
       masterAuthorizedNetworksConfig: {
+        // Not every Google Cloud address: only the networks listed (the DNS endpoint is how CI and people reach it).
+        gcpPublicCidrsAccessEnabled: false,
         cidrBlocks: Object.entries(props.masterAuthorizedNetworks ?? {}).map(([displayName, cidrBlock]) => ({ displayName, cidrBlock })),
       },
       masterAuth: { clientCertificateConfig: { issueClientCertificate: false } },
@@ -172,7 +221,7 @@ export class GkeCluster extends Construct {
       datapathProvider: "ADVANCED_DATAPATH",
       // Dataplane V2 enforces network policy itself; the legacy Calico add-on stays off.
       networkPolicy: { enabled: false, provider: "PROVIDER_UNSPECIFIED" },
-      binaryAuthorization: { evaluationMode: props.binaryAuthorization === false ? "DISABLED" : "PROJECT_SINGLETON_POLICY_ENFORCE" },
+      binaryAuthorization: { evaluationMode: enforce ? "PROJECT_SINGLETON_POLICY_ENFORCE" : "DISABLED" },
       workloadIdentityConfig: { workloadPool: this.workloadPool },
       authenticatorGroupsConfig: props.rbacSecurityGroup ? { securityGroup: props.rbacSecurityGroup } : undefined,
       secretManagerConfig: { enabled: props.secretManagerAddon ?? true },
@@ -181,7 +230,8 @@ export class GkeCluster extends Construct {
         managedPrometheus: { enabled: true },
       },
       loggingConfig: { enableComponents: ["SYSTEM_COMPONENTS", "WORKLOADS"] },
-      securityPostureConfig: { mode: "BASIC", vulnerabilityMode: "VULNERABILITY_BASIC" },
+      // Basic vulnerability scanning is deprecated in GKE; images are scanned where they are stored (Artifact Analysis).
+      securityPostureConfig: { mode: "BASIC", vulnerabilityMode: "VULNERABILITY_DISABLED" },
       addonsConfig: {
         httpLoadBalancing: { disabled: false },
         horizontalPodAutoscaling: { disabled: false },
@@ -195,13 +245,19 @@ export class GkeCluster extends Construct {
         },
       },
       resourceLabels: labels,
+      // The default pool is removed at creation, and the API reports these differently afterwards: without this,
+      // every later plan would try to recreate the cluster.
+      lifecycle: { ignoreChanges: ["node_pool", "initial_node_count", "node_config"] },
+      dependsOn: this.binaryAuthorizationPolicy ? [this.binaryAuthorizationPolicy] : undefined,
     });
     this.name = this.resource.name;
+    if (dns) this.dnsEndpoint = this.resource.controlPlaneEndpointsConfig.dnsEndpointConfig.endpoint;
     this.location = this.resource.location;
     this.endpoint = this.resource.endpoint;
     this.caCertificate = this.resource.masterAuth.clusterCaCertificate;
 
     this.nodePools = {};
+    this.readyForWorkloads = [];
     for (const [poolName, pool] of Object.entries(props.nodePools)) {
       this.nodePools[poolName] = new ContainerNodePool(this, `pool-${poolName}`, {
         project: props.project,
@@ -224,7 +280,10 @@ export class GkeCluster extends Construct {
           metadata: { "disable-legacy-endpoints": "true" },
           labels: { ...labels, "node-pool": poolName },
         },
+        // Nodes that start before their service account may write logs and pull images fail their first pulls.
+        dependsOn: [...nodeGrants, ...Object.values(this.imagePullGrants)],
       });
+      this.readyForWorkloads.push(this.nodePools[poolName]);
     }
   }
 }

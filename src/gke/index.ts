@@ -1,2 +1,3 @@
 export * from "./gke-cluster";
 export * from "./rules";
+export * from "./registries";

@@ -1,7 +1,7 @@
 import { cidrRule, documentationRange } from "../network/rules";
 import { Problem, unless, warnIf } from "../validation/problem";
 import { email, hhmm, intRange, known, rfc1035 } from "../validation/rules";
-import type { GkeClusterOptions, NodePoolSpec } from "./gke-cluster";
+import type { GkeClusterOptions, GkeClusterProps, NodePoolSpec } from "./gke-cluster";
 
 /** GKE's limit for cluster names. */
 export const GKE_CLUSTER_NAME_MAX = 40;
@@ -38,4 +38,10 @@ export function gkeClusterProblems(o: GkeClusterOptions): Problem[] {
           ...unless(!known(o.rbacSecurityGroup) || o.rbacSecurityGroup.startsWith("gke-security-groups@"), ["rbacSecurityGroup"], o.rbacSecurityGroup, 'must be named "gke-security-groups@<domain>" (GKE Google Groups for RBAC)'),
         ]),
   ];
+}
+
+/** Wiring rules on the props only a stack knows (the registries its images come from). */
+export function gkeClusterWiringProblems(p: Pick<GkeClusterProps, "binaryAuthorization" | "imageRegistries">): Problem[] {
+  const enforced = p.binaryAuthorization ?? true;
+  return unless(!enforced || (p.imageRegistries ?? []).length > 0, ["imageRegistries"], p.imageRegistries ?? [], "is empty while Binary Authorization is enforced: no image of yours could run", "pass googleRegistries(<your images>), or turn binaryAuthorization off");
 }

@@ -1,7 +1,11 @@
-import { Testing, TerraformStack } from "cdktf";
-import { GkeCluster, GkeClusterProps, NODE_SERVICE_ACCOUNT_ROLES } from "../../src/gke";
+import { Testing, TerraformOutput, TerraformStack } from "cdktf";
+import { GkeCluster, GkeClusterProps, googleRegistries, IMAGE_PULL_ROLE, NODE_SERVICE_ACCOUNT_ROLES } from "../../src/gke";
+import { serviceAccountId } from "../../src/validation/ids";
 import { googleStack, onlyResource, resourcesOf, synth } from "../helpers";
 import { testNetwork } from "../network/fixtures";
+
+/** Images from two projects' registries and one from Docker Hub (no grant, no allowlist entry for that one). */
+const IMAGES = ["europe-west1-docker.pkg.dev/p-images/apps/api:1.0", "europe-west1-docker.pkg.dev/p-images/apps/web:1.0", "eu.gcr.io/p-legacy-images/router:2", "nginx:1.27"];
 
 function cluster(stack: TerraformStack, overrides: Partial<GkeClusterProps> = {}): GkeCluster {
   return new GkeCluster(stack, "gke", {
@@ -13,6 +17,7 @@ function cluster(stack: TerraformStack, overrides: Partial<GkeClusterProps> = {}
     deletionProtection: true,
     maintenanceWindow: { startTimeUtc: "02:00" },
     nodePools: { general: { machineType: "e2-standard-4", minNodesPerZone: 1, maxNodesPerZone: 3 } },
+    imageRegistries: googleRegistries(IMAGES),
     ...overrides,
   });
 }
@@ -89,11 +94,81 @@ describe("GkeCluster", () => {
     expect(pool.cluster).toMatch(/google_container_cluster\.gke_.*\.id/);
   });
 
-  test("the node service account gets only the monitoring, logging and image-pull roles", () => {
+  test("the node service account gets GKE's node role in its project and image reads exactly where its images are", () => {
     const { stack } = googleStack();
     cluster(stack);
-    const roles = resourcesOf(synth(stack), "google_project_iam_member").map((m) => m.role);
-    expect(roles.sort()).toEqual([...NODE_SERVICE_ACCOUNT_ROLES].sort());
+    const grants = resourcesOf(synth(stack), "google_project_iam_member").map((m) => `${m.project} ${m.role}`);
+    expect(grants.sort()).toEqual([...NODE_SERVICE_ACCOUNT_ROLES.map((r) => `p-test ${r}`), `p-images ${IMAGE_PULL_ROLE}`, `p-legacy-images ${IMAGE_PULL_ROLE}`].sort());
+    expect(NODE_SERVICE_ACCOUNT_ROLES).toEqual(["roles/container.defaultNodeServiceAccount"]);
+  });
+
+  test("node pools start only after their service account may write logs and pull images", () => {
+    const { stack } = googleStack();
+    cluster(stack);
+    const json = synth(stack);
+    const grants = Object.keys((json as { resource: Record<string, object> }).resource.google_project_iam_member).map((k) => `google_project_iam_member.${k}`);
+    expect(grants).toHaveLength(3);
+    expect([...(onlyResource(json, "google_container_node_pool").depends_on as string[])].sort()).toEqual(grants.sort());
+  });
+
+  test("Binary Authorization: the project policy admits only the images' registries and Google's system images", () => {
+    const { stack } = googleStack();
+    const gke = cluster(stack);
+    const json = synth(stack);
+    expect(onlyResource(json, "google_binary_authorization_policy")).toEqual({
+      project: "p-test",
+      global_policy_evaluation_mode: "ENABLE",
+      admission_whitelist_patterns: [{ name_pattern: "eu.gcr.io/p-legacy-images/**" }, { name_pattern: "europe-west1-docker.pkg.dev/p-images/**" }],
+      default_admission_rule: { evaluation_mode: "ALWAYS_DENY", enforcement_mode: "ENFORCED_BLOCK_AND_AUDIT_LOG" },
+    });
+    // The cluster enforces the policy only once it exists (else the first pods meet the default, allow-all policy).
+    expect(onlyResource(json, "google_container_cluster").depends_on).toEqual([`google_binary_authorization_policy.${gke.binaryAuthorizationPolicy!.friendlyUniqueId}`]);
+  });
+
+  test("Binary Authorization enforced with no registries is an error, not a cluster that runs nothing", () => {
+    const { stack } = googleStack();
+    expect(() => cluster(stack, { imageRegistries: [] })).toThrow(/imageRegistries = \[\]: is empty while Binary Authorization is enforced.*pass googleRegistries/);
+    const off = googleStack();
+    cluster(off.stack, { imageRegistries: [], binaryAuthorization: false });
+    expect(resourcesOf(synth(off.stack), "google_binary_authorization_policy")).toEqual([]);
+  });
+
+  test("the control plane's DNS endpoint is on by default and exposed; no Google-wide access to the IP endpoint", () => {
+    const on = googleStack();
+    const gke = cluster(on.stack);
+    new TerraformOutput(on.stack, "dns", { value: gke.dnsEndpoint });
+    const all = synth(on.stack);
+    const json = onlyResource(all, "google_container_cluster");
+    expect(json.control_plane_endpoints_config).toEqual({ dns_endpoint_config: { allow_external_traffic: true }, ip_endpoints_config: { enabled: true } });
+    expect(json.master_authorized_networks_config).toMatchObject({ gcp_public_cidrs_access_enabled: false });
+    expect((all as { output: Record<string, { value: string }> }).output.dns.value).toMatch(/^\$\{google_container_cluster\.gke_[A-Z0-9]+\.control_plane_endpoints_config\[0\]\.dns_endpoint_config\[0\]\.endpoint\}$/);
+    const off = googleStack();
+    const ipOnly = cluster(off.stack, { dnsEndpoint: false });
+    expect(onlyResource(synth(off.stack), "google_container_cluster").control_plane_endpoints_config).toMatchObject({ dns_endpoint_config: { allow_external_traffic: false } });
+    expect(ipOnly.dnsEndpoint).toBeUndefined();
+  });
+
+  test("the second plan is empty: what the API reports differently after creation is ignored, not replaced", () => {
+    const { stack } = googleStack();
+    cluster(stack);
+    expect(onlyResource(synth(stack), "google_container_cluster").lifecycle).toEqual({ ignore_changes: ["node_pool", "initial_node_count", "node_config"] });
+  });
+
+  test.each([
+    ["gke", "nodes", "gke-nodes"],
+    // Stable across runs and releases: a changed id would replace the account and drop its grants.
+    ["tandem-production-platform", "nodes", "tandem-production-platf-dd83c3"],
+    ["a", "b", "a-b-sa"],
+  ])("service account ids fit Google's 6-30 characters (%s + %s)", (base, suffix, expected) => {
+    expect(serviceAccountId(base, suffix)).toBe(expected);
+    expect(expected).toMatch(/^[a-z][-a-z0-9]{4,28}[a-z0-9]$/);
+  });
+
+  test("two long names with the same beginning get different service account ids", () => {
+    const a = serviceAccountId("tandem-production-platform-eu", "nodes");
+    const b = serviceAccountId("tandem-production-platform-us", "nodes");
+    expect(a).not.toBe(b);
+    expect([a.length, b.length]).toEqual([30, 30]);
   });
 
   test("Google Groups for RBAC when a security group is given", () => {
