@@ -197,6 +197,8 @@ export class CloudSqlDb extends Construct {
       settings,
       // The private IP needs the service networking peering first.
       dependsOn: props.network.serviceNetworkingConnection ? [props.network.serviceNetworkingConnection] : undefined,
+      // With autoresize the disk grows on its own; a later deploy must not try to shrink it back (it cannot).
+      lifecycle: { ignoreChanges: ["settings[0].disk_size"] },
     });
     this.instanceName = this.resource.name;
     this.instanceNames = o.readReplica ? [props.name, replicaName(props.name)] : [props.name];
@@ -218,12 +220,15 @@ export class CloudSqlDb extends Construct {
           // Replicas take no backups of their own; the primary's cover them.
           backupConfiguration: { enabled: false },
         },
+        lifecycle: { ignoreChanges: ["settings[0].disk_size"] },
       });
     }
 
+    // Cloud SQL runs one operation at a time per instance: databases and users wait until the replica is made.
+    const afterReplica = this.replica ? [this.replica] : undefined;
     this.databases = {};
     for (const db of props.databases) {
-      this.databases[db] = new SqlDatabase(this, `db-${db}`, { project: props.project, instance: this.resource.name, name: db });
+      this.databases[db] = new SqlDatabase(this, `db-${db}`, { project: props.project, instance: this.resource.name, name: db, dependsOn: afterReplica });
     }
 
     this.users = {};
@@ -236,6 +241,7 @@ export class CloudSqlDb extends Construct {
           // Cloud SQL names IAM service-account users by the e-mail without the domain suffix.
           name: Fn.trimsuffix(spec.serviceAccountEmail, ".gserviceaccount.com"),
           type: "CLOUD_IAM_SERVICE_ACCOUNT",
+          dependsOn: afterReplica,
         });
         continue;
       }
@@ -250,6 +256,7 @@ export class CloudSqlDb extends Construct {
         type: "BUILT_IN",
         passwordWo: password.asString,
         passwordWoVersion: version,
+        dependsOn: afterReplica,
       });
       const secret = new SecretManagerSecret(this, `secret-${userName}`, {
         project: props.project,

@@ -118,6 +118,27 @@ describe("CloudSqlDb", () => {
     expect(replicas[0]).toMatchObject({ name: "pg-replica", settings: { backup_configuration: { enabled: false }, ip_configuration: { ipv4_enabled: false } } });
   });
 
+  test("a disk grown by autoresize is not shrunk back by the next deploy (primary and replica)", () => {
+    const { stack } = googleStack();
+    db(stack, { readReplica: true });
+    for (const instance of resourcesOf(synth(stack), "google_sql_database_instance")) {
+      expect(instance.lifecycle).toEqual({ ignore_changes: ["settings[0].disk_size"] });
+    }
+  });
+
+  test("databases and users wait for the replica (Cloud SQL runs one operation per instance at a time)", () => {
+    const { stack } = googleStack();
+    const made = db(stack, { readReplica: true, users: { app: { type: "built-in" }, svc: { type: "iam-service-account", serviceAccountEmail: "svc@p-test.iam.gserviceaccount.com" } } });
+    const json = synth(stack);
+    const replica = `google_sql_database_instance.${made.replica!.friendlyUniqueId}`;
+    const waiting = [...resourcesOf(json, "google_sql_database"), ...resourcesOf(json, "google_sql_user")];
+    expect(waiting).toHaveLength(3);
+    for (const r of waiting) expect(r.depends_on).toEqual([replica]);
+    const single = googleStack();
+    db(single.stack);
+    for (const r of resourcesOf(synth(single.stack), "google_sql_user")) expect(r.depends_on).toBeUndefined();
+  });
+
   test("built-in user's password only flows into write-only attributes and Secret Manager", () => {
     const { stack } = googleStack();
     db(stack);
