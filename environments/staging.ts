@@ -25,7 +25,8 @@ export const staging = defineEnvironment({
       "api-gateway": { image: "europe-west1-docker.pkg.dev/tandem-shared/platform/api-gateway:1.0.0", category: "backend", containerPort: 8080, routePath: "/api/v2/", bridgeToLegacy: true, replicas: 2 },
       websocket: { image: "europe-west1-docker.pkg.dev/tandem-shared/platform/websocket:1.0.0", category: "backend", containerPort: 8080, routePath: "/ws/", replicas: 2 },
     },
-    router: { domain: "example.com", phase: "weighted", weightPercent: 25, replicas: 2 },
+    // The router's image from our Artifact Registry (a remote repository of Docker Hub): nodes pull it like the rest.
+    router: { image: "europe-west1-docker.pkg.dev/tandem-shared/dockerhub/nginxinc/nginx-unprivileged:1.27.3-alpine", domain: "example.com", phase: "weighted", weightPercent: 25, replicas: 2 },
   },
   // The new platform's API (seed 000) as a blue-green service. Promote: set activeColor to the other colour.
   blueGreen: {
@@ -63,7 +64,8 @@ export const staging = defineEnvironment({
     releaseChannel: "REGULAR",
     masterCidr: "172.16.0.0/28",
     privateEndpoint: false,
-    masterAuthorizedNetworks: { "ci-runners": "203.0.113.0/24" },
+    // The IP endpoint: nobody outside the VPC. Deployers and CI use the DNS endpoint (IAM-authenticated).
+    masterAuthorizedNetworks: {},
     rbacSecurityGroup: "gke-security-groups@example.com",
     deletionProtection: false,
     maintenanceWindow: { startTimeUtc: "02:00", durationHours: 4 },

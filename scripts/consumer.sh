@@ -34,6 +34,8 @@ node -e '
   const missing = need.filter((t) => !tf.resource[t]);
   if (missing.length) { console.error("consumer stack lacks " + missing.join(", ")); process.exit(1); }
   if (!tf.data.terraform_remote_state) { console.error("consumer stack does not read Tandem outputs"); process.exit(1); }
+  const apis = Object.values(tf.resource.google_project_service || {}).map((s) => s.service).sort().join(",");
+  if (!apis.includes("sqladmin.googleapis.com")) { console.error("consumer stack does not enable its APIs (EnableApis): " + apis); process.exit(1); }
   console.log("consumer: synthesized orders-staging with " + Object.values(tf.resource).reduce((n, r) => n + Object.keys(r).length, 0) + " resources from the packed @tandem/cdktf");
 '
 echo "consumer: 1 passed, 0 failed, 0 skipped"

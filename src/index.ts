@@ -15,6 +15,8 @@ export { DOCUMENTATION_RANGES } from "./network/rules";
 // GKE
 export { GkeCluster, NODE_SERVICE_ACCOUNT_ROLES } from "./gke/gke-cluster";
 export type { DailyMaintenanceWindow, GkeClusterOptions, GkeClusterProps, NodePoolSpec } from "./gke/gke-cluster";
+export { googleRegistries, googleRegistryOf, registryPattern } from "./gke/registries";
+export type { ImageRegistry } from "./gke/registries";
 
 // Cloud SQL
 export { CloudSqlDb, CLOUD_SQL_DB_DEFAULTS, CLOUD_SQL_POSTGRES_FLAGS, TERRAFORM_REQUIRED_VERSION } from "./database/cloud-sql-db";
@@ -57,6 +59,15 @@ export type { AccessArea, AccessLevel, AccessRole, AccessRoles, AccessRoleSpec, 
 export { planAccess } from "./access/plan";
 export type { AccessPlan, AccessPlanInput, AccessRow, IamConditionSpec, KubernetesBindingSpec, KubernetesRoleSpec, PolicyRuleSpec, ProjectGrant, RbacSubject } from "./access/plan";
 
+// The project: every API a stack uses, enabled before the resources that need it
+export { EnableApis, apisFor, API_BY_RESOURCE_PREFIX } from "./project/apis";
+export type { EnableApisProps } from "./project/apis";
+
+// Deploy readiness: what only an apply would otherwise find, checked at synth on any stack
+export { DeployReadiness, DEPLOY_READINESS_RULES, suppressRule, policyContext } from "./policy";
+export { apisEnabled, nameLimits, documentationRanges, exampleHosts, registryRead } from "./policy";
+export type { DeployReadinessProps, Finding, PolicyContext, PolicyRule, ResourceConfig, StackJson, StackResource } from "./policy";
+
 // Outputs other teams read
 export { PlatformOutputs } from "./outputs/platform-outputs";
 export type { PlatformOutputsFromRemoteStateProps } from "./outputs/platform-outputs";
@@ -66,6 +77,7 @@ export type { PlatformOutputKey } from "./outputs/names";
 // Validation: the same rules the constructs and Tandem's own config run
 export { PropsError, formatProblem } from "./validation/problem";
 export type { Problem, ProblemPath } from "./validation/problem";
+export { serviceAccountId } from "./validation/ids";
 export { networkProblems } from "./network/rules";
 export { gkeClusterProblems } from "./gke/rules";
 export { cloudSqlDbProblems } from "./database/rules";

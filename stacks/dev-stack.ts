@@ -1,9 +1,10 @@
 import { DockerProvider } from "@cdktf/provider-docker/lib/provider";
-import { LocalBackend, TerraformStack } from "cdktf";
+import { Aspects, LocalBackend, TerraformStack } from "cdktf";
 import { Construct } from "constructs";
 import { TERRAFORM_REQUIRED_VERSION } from "../src/database";
 import { DockerEnvironmentConfig } from "../src/config";
 import { ParallelPlatform } from "../src/platform";
+import { DeployReadiness } from "../src/policy";
 import { platformProps } from "./platform-props";
 
 /** Props for {@link DevStack}. */
@@ -30,5 +31,6 @@ export class DevStack extends TerraformStack {
     // Without a host in config, the provider does what the docker CLI does: DOCKER_HOST, else the local socket.
     new DockerProvider(this, "docker", config.docker?.host ? { host: config.docker.host } : {});
     this.platform = new ParallelPlatform(this, "platform", platformProps(config));
+    Aspects.of(this).add(new DeployReadiness());
   }
 }

@@ -1,20 +1,22 @@
 import { DataGoogleClientConfig } from "@cdktf/provider-google/lib/data-google-client-config";
 import { GoogleProvider } from "@cdktf/provider-google/lib/provider";
 import { KubernetesProvider } from "@cdktf/provider-kubernetes/lib/provider";
-import { Fn, GcsBackend, TerraformOutput, TerraformStack } from "cdktf";
+import { Aspects, Fn, GcsBackend, TerraformOutput, TerraformStack } from "cdktf";
 import { Construct } from "constructs";
 import { TERRAFORM_REQUIRED_VERSION } from "../src/database";
 import { AccessMatrix, AreaWorkloads } from "../src/access";
 import { Memorystore } from "../src/cache";
 import { GcpEnvironmentConfig } from "../src/config";
 import { CloudSqlDb } from "../src/database";
-import { GkeCluster } from "../src/gke";
+import { GkeCluster, googleRegistries } from "../src/gke";
 import { Monitoring } from "../src/monitoring";
 import { Network } from "../src/network";
+import { DeployReadiness } from "../src/policy";
+import { EnableApis } from "../src/project/apis";
 import { PLATFORM_OUTPUTS, PlatformOutputKey } from "../src/outputs";
 import { MEMORYSTORE_TLS_PORT } from "../src/cache";
 import { BlueGreenService } from "../src/deploy";
-import { LEGACY_SERVICE, ParallelPlatform, PART_OF_LABEL } from "../src/platform";
+import { LEGACY_SERVICE, ParallelPlatform, PART_OF_LABEL, resolveRouter } from "../src/platform";
 import { platformProps } from "./platform-props";
 
 /**
@@ -31,6 +33,15 @@ export function accessWorkloads(platform: ParallelPlatform, blueGreen: Readonly<
     frontend: byCategory(["frontend", "public"]),
     backend: [...byCategory(["backend", "database", "cache", "queue", "integration", "monitoring", "dev"]), ...Object.values(blueGreen).flatMap((b) => b.objectNames)],
   };
+}
+
+/** Every image an environment runs: the platform's services, the router, the blue-green colours. */
+export function environmentImages(config: GcpEnvironmentConfig): string[] {
+  return [
+    ...Object.values(config.platform.services).map((s) => s.image),
+    resolveRouter(config.platform.router).image,
+    ...Object.values(config.blueGreen ?? {}).flatMap((b) => [b.blue.image, b.green.image].filter((i): i is string => i !== undefined)),
+  ];
 }
 
 /** Props for {@link GcpStack}. */
@@ -66,11 +77,16 @@ export class GcpStack extends TerraformStack {
       new GcsBackend(this, { bucket: config.state.bucket, prefix: config.state.prefix });
     }
     new GoogleProvider(this, "google", { project, region, defaultLabels: labels });
+    // Every API the stack's resources need, enabled first: a first deploy on an empty project gets through.
+    Aspects.of(this).add(new EnableApis({ project }));
+    // Then the checks for what only an apply would find (APIs, image pulls, name limits, placeholders).
+    Aspects.of(this).add(new DeployReadiness());
 
     // Each section of the config has the shape of its construct's options: passed through, plus the wiring.
     this.network = new Network(this, "network", { ...config.network, project, region });
 
-    this.cluster = new GkeCluster(this, "gke", { ...config.gke, project, region, network: this.network, labels });
+    // Nodes may pull from, and Binary Authorization admits, exactly the registries this environment's images are in.
+    this.cluster = new GkeCluster(this, "gke", { ...config.gke, project, region, network: this.network, imageRegistries: googleRegistries(environmentImages(config)), labels });
 
     this.database = new CloudSqlDb(this, "database", {
       ...config.database,
@@ -92,13 +108,15 @@ export class GcpStack extends TerraformStack {
 
     // The workloads' provider is configured from the cluster's own attributes, so one `cdktf deploy` creates both.
     const client = new DataGoogleClientConfig(this, "client");
+    // The control plane's DNS endpoint: IAM-authenticated and reachable from wherever the deployer runs (a laptop, a
+    // hosted CI runner), with a publicly trusted certificate; the IP endpoint stays behind the authorized networks.
     this.kubernetesProvider = new KubernetesProvider(this, "kubernetes", {
-      host: `https://${this.cluster.endpoint}`,
+      host: `https://${this.cluster.dnsEndpoint ?? this.cluster.endpoint}`,
       token: client.accessToken,
-      clusterCaCertificate: Fn.base64decode(this.cluster.caCertificate),
+      clusterCaCertificate: this.cluster.dnsEndpoint ? undefined : Fn.base64decode(this.cluster.caCertificate),
     });
 
-    this.platform = new ParallelPlatform(this, "platform", platformProps(config));
+    this.platform = new ParallelPlatform(this, "platform", platformProps(config, this.cluster.readyForWorkloads));
 
     this.monitoring = new Monitoring(this, "monitoring", {
       ...config.monitoring,
@@ -153,6 +171,7 @@ export class GcpStack extends TerraformStack {
     out("clusterName", this.cluster.name, "GKE cluster name");
     out("clusterLocation", this.cluster.location, "GKE cluster region");
     out("clusterEndpoint", this.cluster.endpoint, "GKE control-plane endpoint", true);
+    if (this.cluster.dnsEndpoint) out("clusterDnsEndpoint", this.cluster.dnsEndpoint, "GKE control-plane DNS endpoint (IAM-authenticated, reachable from anywhere)");
     out("clusterCaCertificate", this.cluster.caCertificate, "Base64 PEM of the cluster CA", true);
     out("workloadIdentityPool", this.cluster.workloadPool, "Workload Identity pool (<project>.svc.id.goog)");
     out("databaseInstanceName", this.database.instanceName, "Cloud SQL instance name");

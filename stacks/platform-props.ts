@@ -1,8 +1,9 @@
+import type { ITerraformDependable } from "cdktf";
 import { EnvironmentConfig } from "../src/config";
 import { ParallelPlatformProps } from "../src/platform";
 
 /** ParallelPlatform props from an environment's config: Docker for `dev`, Kubernetes for the cloud. */
-export function platformProps(config: EnvironmentConfig): ParallelPlatformProps {
+export function platformProps(config: EnvironmentConfig, dependsOn: ITerraformDependable[] = []): ParallelPlatformProps {
   return {
     ...config.platform,
     legacy: config.legacy,
@@ -11,6 +12,7 @@ export function platformProps(config: EnvironmentConfig): ParallelPlatformProps 
         ? { kind: "docker" }
         : {
             kind: "kubernetes",
+            dependsOn,
             // Workloads may reach Cloud SQL and Memorystore, nothing else in the VPC.
             egressCidrs: Object.values(config.network.privateServiceRanges),
           },

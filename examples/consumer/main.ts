@@ -5,14 +5,17 @@
 import { GoogleProvider } from "@cdktf/provider-google/lib/provider";
 import { DataGoogleClientConfig } from "@cdktf/provider-google/lib/data-google-client-config";
 import { KubernetesProvider } from "@cdktf/provider-kubernetes/lib/provider";
-import { App, Fn, GcsBackend, TerraformOutput, TerraformStack } from "cdktf";
-import { BlueGreenService, CloudSqlDb, Network, PlatformOutputs } from "@tandem/cdktf";
+import { App, Aspects, GcsBackend, TerraformOutput, TerraformStack } from "cdktf";
+import { BlueGreenService, CloudSqlDb, DeployReadiness, EnableApis, Network, PlatformOutputs } from "@tandem/cdktf";
 
 const project = "orders-staging";
 const app = new App();
 const stack = new TerraformStack(app, "orders-staging");
 new GcsBackend(stack, { bucket: "orders-tfstate", prefix: "orders/staging" });
 new GoogleProvider(stack, "google", { project, region: "europe-west1" });
+// The APIs our resources need, enabled first; then the checks for what only an apply would otherwise find.
+Aspects.of(stack).add(new EnableApis({ project }));
+Aspects.of(stack).add(new DeployReadiness());
 
 const platform = PlatformOutputs.fromRemoteState(stack, "tandem", { environment: "staging", bucket: "tandem-tfstate-staging" });
 
@@ -32,18 +35,18 @@ const db = new CloudSqlDb(stack, "orders-db", {
 });
 
 const client = new DataGoogleClientConfig(stack, "client");
+// The cluster's DNS endpoint: reachable from any CI runner with Google credentials, publicly trusted certificate.
 new KubernetesProvider(stack, "kubernetes", {
-  host: `https://${platform.clusterEndpoint}`,
+  host: `https://${platform.clusterDnsEndpoint}`,
   token: client.accessToken,
-  clusterCaCertificate: Fn.base64decode(platform.clusterCaCertificate),
 });
 
 const api = new BlueGreenService(stack, "orders-api", {
   name: "orders-api",
   namespace: platform.newPlatformNamespace,
   project,
-  blue: { image: "europe-west1-docker.pkg.dev/orders/api:2.3.1" },
-  green: { image: "europe-west1-docker.pkg.dev/orders/api:2.4.0" },
+  blue: { image: "europe-west1-docker.pkg.dev/orders-shared/apps/api:2.3.1" },
+  green: { image: "europe-west1-docker.pkg.dev/orders-shared/apps/api:2.4.0" },
   activeColor: "blue",
   containerPort: 8080,
   allowFrom: [{ podLabels: { "app.kubernetes.io/name": "tandem-router" } }],

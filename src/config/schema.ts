@@ -46,6 +46,7 @@ export const gkeSchema = z
     rbacSecurityGroup: str.optional(),
     secretManagerAddon: bool.optional(),
     binaryAuthorization: bool.optional(),
+    dnsEndpoint: bool.optional(),
   })
   .strict();
 

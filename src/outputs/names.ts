@@ -11,6 +11,7 @@ export const PLATFORM_OUTPUTS = {
   clusterName: "cluster_name",
   clusterLocation: "cluster_location",
   clusterEndpoint: "cluster_endpoint",
+  clusterDnsEndpoint: "cluster_dns_endpoint",
   clusterCaCertificate: "cluster_ca_certificate",
   workloadIdentityPool: "workload_identity_pool",
   databaseInstanceName: "database_instance_name",

@@ -70,6 +70,10 @@ export class PlatformOutputs extends Construct {
   get clusterEndpoint(): string {
     return this.str("clusterEndpoint");
   }
+  /** The control plane's DNS endpoint: what another team's Kubernetes provider should use (no CA needed). */
+  get clusterDnsEndpoint(): string {
+    return this.str("clusterDnsEndpoint");
+  }
   /** Sensitive in the source stack. */
   get clusterCaCertificate(): string {
     return this.str("clusterCaCertificate");

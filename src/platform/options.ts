@@ -2,6 +2,7 @@
  * The shapes of ParallelPlatform's props and their defaults, each defined once. An environment's `legacy` and
  * `platform` sections have exactly these shapes; the construct, its rules and the plan read them from here.
  */
+import type { ITerraformDependable } from "cdktf";
 import type { PortCategory, PortStrategy } from "../ports/plan";
 import { DEFAULT_TRUSTED_CERTIFICATE, MigrationPhase } from "./router-config";
 import { DEFAULT_ROUTER_IMAGE, ROUTER_RUN_AS_USER } from "./router-defaults";
@@ -100,6 +101,8 @@ export type PlatformTarget =
       readonly egressCidrs?: string[];
       /** CIDRs the legacy system lives in (router and bridge services may reach them). @default ["0.0.0.0/0"] */
       readonly legacyCidrs?: string[];
+      /** What the namespace, and so every workload, waits for: e.g. `GkeCluster.readyForWorkloads`. @default [] */
+      readonly dependsOn?: ITerraformDependable[];
     };
 
 /** What the new platform is made of; an environment's `platform` section has exactly this shape. */

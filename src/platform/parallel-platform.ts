@@ -42,7 +42,7 @@ export class ParallelPlatform extends Construct {
     const common = { props, plan: this.plan, routerConfig: this.routerConfig, routerConfigHash: this.routerConfigHash };
     if (props.target.kind === "kubernetes") {
       this.namespace = this.plan.namespace;
-      this.target = new KubernetesTarget(this, "k8s", { ...common, egressCidrs: props.target.egressCidrs ?? [], legacyCidrs: props.target.legacyCidrs ?? ["0.0.0.0/0"] });
+      this.target = new KubernetesTarget(this, "k8s", { ...common, dependsOn: props.target.dependsOn ?? [], egressCidrs: props.target.egressCidrs ?? [], legacyCidrs: props.target.legacyCidrs ?? ["0.0.0.0/0"] });
     } else {
       this.target = new DockerTarget(this, "docker", common);
     }

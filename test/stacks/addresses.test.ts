@@ -32,7 +32,10 @@ addEnvironmentStacks(
 describe.each(Object.keys(environments))("%s", (stack) => {
   test("its resource addresses are the committed ones", () => {
     // toTerraform() keeps cdktf's "//" metadata (Testing.synth strips it), where the construct path is.
-    const json = (app.node.findChild(stack) as TerraformStack).toTerraform() as Json;
+    // Aspects first (as synth runs them): the resources they add (the stack's APIs) have addresses too.
+    const built = app.node.findChild(stack) as TerraformStack;
+    Testing.synth(built);
+    const json = built.toTerraform() as Json;
     const actual = `${addressList(json).join("\n")}\n`;
     const file = path.join(__dirname, "addresses", `${stack}.txt`);
     if (process.env.UPDATE_ADDRESSES === "1") fs.writeFileSync(file, actual);

@@ -32,6 +32,19 @@ describe("environment stacks", () => {
     expect(errorAnnotations(app)).toEqual([]);
   });
 
+  test.each(["staging", "production"])("%s creates its workloads only once nodes exist: the namespace (which everything else needs) waits for every node pool", (env) => {
+    const pools = Object.keys(json[env].resource!.google_container_node_pool).map((k) => `google_container_node_pool.${k}`);
+    expect(pools.length).toBeGreaterThan(0);
+    expect(onlyResource(json[env], "kubernetes_namespace_v1").depends_on).toEqual(pools);
+  });
+
+  test.each(["staging", "production"])("%s enables every API it uses, and each resource waits for its API", (env) => {
+    const services = Object.entries(json[env].resource!.google_project_service).map(([k, v]) => [v.service as string, `google_project_service.${k}`]);
+    expect(services.map(([api]) => api)).toEqual(expect.arrayContaining(["compute.googleapis.com", "container.googleapis.com", "sqladmin.googleapis.com", "servicenetworking.googleapis.com", "redis.googleapis.com", "monitoring.googleapis.com", "secretmanager.googleapis.com", "iam.googleapis.com", "binaryauthorization.googleapis.com"]));
+    const compute = services.find(([api]) => api === "compute.googleapis.com")![1];
+    expect(onlyResource(json[env], "google_compute_network").depends_on).toEqual([compute]);
+  });
+
   test.each(["staging", "production"])("%s holds network, cluster, node pool, database, cache and monitoring", (env) => {
     const tf = json[env];
     for (const type of [
@@ -83,10 +96,11 @@ describe("environment stacks", () => {
     expect(onlyResource(tf, "google_redis_instance")).toMatchObject({ tier: "STANDARD_HA", memory_size_gb: 8, read_replicas_mode: "READ_REPLICAS_ENABLED" });
   });
 
-  test.each(["staging", "production"])("%s configures Kubernetes from the cluster's own attributes", (env) => {
+  test.each(["staging", "production"])("%s configures Kubernetes from the cluster's own DNS endpoint (reachable from any runner, IAM-authenticated)", (env) => {
     const provider = (json[env].provider?.kubernetes as Record<string, string>[])[0];
-    expect(provider.host).toMatch(/^https:\/\/\$\{google_container_cluster\.gke_\w+\.endpoint\}$/);
-    expect(provider.cluster_ca_certificate).toMatch(/base64decode\(google_container_cluster\.gke_\w+\.master_auth\[0\]\.cluster_ca_certificate\)/);
+    expect(provider.host).toMatch(/^https:\/\/\$\{google_container_cluster\.gke_\w+\.control_plane_endpoints_config\[0\]\.dns_endpoint_config\[0\]\.endpoint\}$/);
+    // The DNS endpoint serves a publicly trusted certificate: pinning the cluster CA would refuse it.
+    expect(provider.cluster_ca_certificate).toBeUndefined();
     expect(provider.token).toMatch(/data\.google_client_config\.client\.access_token/);
   });
 

@@ -5,6 +5,7 @@ import { NamespaceV1 } from "@cdktf/provider-kubernetes/lib/namespace-v1";
 import { NetworkPolicyV1, NetworkPolicyV1SpecEgress, NetworkPolicyV1SpecIngress } from "@cdktf/provider-kubernetes/lib/network-policy-v1";
 import { PodDisruptionBudgetV1 } from "@cdktf/provider-kubernetes/lib/pod-disruption-budget-v1";
 import { ServiceV1 } from "@cdktf/provider-kubernetes/lib/service-v1";
+import { ITerraformDependable } from "cdktf";
 import { Construct } from "constructs";
 import { RESTRICTED_NAMESPACE_LABELS, restrictedContainerSecurityContext, restrictedPodSecurityContext } from "../pod-security";
 import { LEGACY_SERVICE } from "../plan";
@@ -13,6 +14,7 @@ import { ROUTER_CONTAINER_PORT } from "../router-defaults";
 import type { TargetProps } from "./docker-target";
 
 export interface KubernetesTargetProps extends TargetProps {
+  readonly dependsOn: ITerraformDependable[];
   readonly egressCidrs: string[];
   readonly legacyCidrs: string[];
 }
@@ -44,6 +46,8 @@ export class KubernetesTarget extends Construct {
     const partOf = { [PART_OF_LABEL]: props.name };
     this.namespace = new NamespaceV1(this, "namespace", {
       metadata: { name: ns, labels: { ...RESTRICTED_NAMESPACE_LABELS, ...(props.labels ?? {}) } },
+      // Everything in the namespace comes after it, so after what it waits for (the node pools).
+      dependsOn: t.dependsOn.length > 0 ? t.dependsOn : undefined,
     });
     const namespace = this.namespace.metadata.name;
 
