@@ -6,6 +6,8 @@ export const production = defineEnvironment({
   target: "gcp",
   state: { backend: "gcs", bucket: "tandem-tfstate-production", prefix: "tandem/production" },
   labels: { environment: "production", managed_by: "tandem" },
+  // The repository whose workflows plan (GitHub environment "production-plan") and deploy ("production") it.
+  ci: { repository: "tandem-platform/tandem" },
   gcp: { project: "tandem-production", region: "europe-west1" },
   legacy: {
     name: "netbox",

@@ -6,6 +6,8 @@ export const staging = defineEnvironment({
   target: "gcp",
   state: { backend: "gcs", bucket: "tandem-tfstate-staging", prefix: "tandem/staging" },
   labels: { environment: "staging", managed_by: "tandem" },
+  // The repository whose workflows plan (GitHub environment "staging-plan") and deploy ("staging") it.
+  ci: { repository: "tandem-platform/tandem" },
   gcp: { project: "tandem-staging", region: "europe-west1" },
   legacy: {
     name: "netbox",

@@ -63,6 +63,12 @@ export type { AccessPlan, AccessPlanInput, AccessRow, IamConditionSpec, Kubernet
 export { EnableApis, apisFor, API_BY_RESOURCE_PREFIX } from "./project/apis";
 export type { EnableApisProps } from "./project/apis";
 
+// Bootstrap: the state bucket and the CI identities an environment needs before its first deploy
+export { Bootstrap, BOOTSTRAP_DEFAULTS, PLANNER_ROLES, GITHUB_OIDC_ISSUER, deployerNeeds } from "./bootstrap/bootstrap";
+export type { BootstrapOptions, BootstrapProps, DeployerNeeds } from "./bootstrap/bootstrap";
+export { DEPLOYER_ROLE_BY_RESOURCE_PREFIX, deployerRolesFor, onlyGrants } from "./bootstrap/deployer-roles";
+export { bootstrapProblems } from "./bootstrap/rules";
+
 // Deploy readiness: what only an apply would otherwise find, checked at synth on any stack
 export { DeployReadiness, DEPLOY_READINESS_RULES, suppressRule, policyContext } from "./policy";
 export { apisEnabled, nameLimits, documentationRanges, exampleHosts, registryRead } from "./policy";

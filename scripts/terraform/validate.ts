@@ -211,7 +211,9 @@ function main(): number {
 
 function copyTests(root: string, stack: string, isGoogle: boolean, dir: string): string[] {
   // Test files must be in place before `terraform init`, which installs what they use.
-  for (const src of [path.join(root, stack), ...(isGoogle ? [path.join(root, "cloud")] : [])]) {
+  // Shared tests: cloud/ for every Google environment stack, bootstrap/ for every <env>-bootstrap stack.
+  const shared = stack.endsWith("-bootstrap") ? "bootstrap" : isGoogle ? "cloud" : undefined;
+  for (const src of [path.join(root, stack), ...(shared ? [path.join(root, shared)] : [])]) {
     if (fs.existsSync(src)) fs.cpSync(src, path.join(dir, "tests"), { recursive: true });
   }
   const tests = path.join(dir, "tests");

@@ -5,6 +5,7 @@
  */
 import { z } from "zod";
 import { accessRolesProblems, iamBindingsProblems } from "../access/rules";
+import { bootstrapProblems } from "../bootstrap/rules";
 import { memorystoreProblems } from "../cache/rules";
 import { cloudSqlDbProblems } from "../database/rules";
 import { blueGreenObjectNames, blueGreenProblems } from "../deploy/rules";
@@ -100,6 +101,7 @@ function gcpProblems(environment: string, c: Partial<GcpEnvironmentConfig>): Pro
   if (c.database) out.push(...under(["database"], cloudSqlDbProblems(c.database)));
   if (c.cache) out.push(...under(["cache"], memorystoreProblems(c.cache)));
   if (c.monitoring) out.push(...under(["monitoring"], monitoringProblems(c.monitoring)));
+  if (c.ci) out.push(...under(["ci"], bootstrapProblems(c.ci, environment)));
   for (const [name, bg] of Object.entries(c.blueGreen ?? {})) out.push(...under(["blueGreen", name], blueGreenProblems(name, bg)).map((p) => (p.path[2] === "name" ? { ...p, path: ["blueGreen", name] } : p)));
   if (c.access && c.gke) {
     out.push(...under(["access"], accessRolesProblems(c.access.roles, { googleGroupsRbac: c.gke.rbacSecurityGroup !== undefined })));

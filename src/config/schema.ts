@@ -7,6 +7,7 @@
 import { z } from "zod";
 import type { AccessMatrixOptions } from "../access/access-matrix";
 import { ACCESS_AREAS, ACCESS_LEVELS, ACCESS_ROLES } from "../access/grants";
+import type { BootstrapOptions } from "../bootstrap/bootstrap";
 import type { MemorystoreOptions } from "../cache/memorystore";
 import type { CloudSqlDbOptions } from "../database/cloud-sql-db";
 import type { BlueGreenServiceOptions } from "../deploy/blue-green-service";
@@ -181,6 +182,8 @@ export const accessSchema = z
   })
   .strict();
 
+export const ciSchema = z.object({ repository: str, planEnvironment: str.optional(), deployEnvironment: str.optional(), stateVersionsKept: num.optional() }).strict();
+
 export const stateSchema = z.discriminatedUnion("backend", [
   z.object({ backend: z.literal("local"), path: str.optional() }).strict(),
   z.object({ backend: z.literal("gcs"), bucket: str, prefix: str }).strict(),
@@ -215,6 +218,8 @@ export const GCP_SECTIONS = {
   blueGreen: z.record(str, blueGreenSchema).optional(),
   /** Seed 002's access table: roles -> members and a level per area. */
   access: accessSchema,
+  /** The repository whose CI plans and deploys it: the bootstrap stack federates its workflows (`<env>-bootstrap`). */
+  ci: ciSchema,
   acknowledgements: z.partialRecord(z.enum(ACKNOWLEDGEABLE), str).optional(),
 } as const;
 
@@ -241,4 +246,5 @@ export type SectionsMatchConstructs = [
   Assert<Exactly<z.output<typeof platformSchema>, ParallelPlatformOptions>>,
   Assert<Exactly<z.output<typeof blueGreenSchema>, BlueGreenServiceOptions>>,
   Assert<Exactly<z.output<typeof accessSchema>, AccessMatrixOptions>>,
+  Assert<Exactly<z.output<typeof ciSchema>, BootstrapOptions>>,
 ];

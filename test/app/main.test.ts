@@ -33,7 +33,7 @@ describe("the app (main.ts)", () => {
     expect(result.stderr).not.toMatch(/error/i);
     expect(result.status).toBe(0);
     const manifest = JSON.parse(fs.readFileSync(path.join(outdir, "manifest.json"), "utf8")) as { stacks: Record<string, unknown> };
-    expect(Object.keys(manifest.stacks).sort()).toEqual(["dev", "production", "staging"]);
+    expect(Object.keys(manifest.stacks).sort()).toEqual(["dev", "production", "production-bootstrap", "staging", "staging-bootstrap"]);
     for (const stack of ["dev", "staging", "production"]) {
       expect(JSON.parse(fs.readFileSync(path.join(outdir, "stacks", stack, "cdk.tf.json"), "utf8"))).toHaveProperty("terraform");
     }
@@ -55,7 +55,7 @@ describe("the app (main.ts)", () => {
     const before = listing(outdir);
     const result = run("test/fixtures/run-app.ts", ["bad-construct"], outdir);
     expect(result.status).toBe(1);
-    expect(result.stderr).toMatch(/Synth failed; cdktf.out was left as it was\.\n {2}- \[production\] broken on purpose by the test/);
+    expect(result.stderr).toMatch(/Synth failed; cdktf.out was left as it was\.\n {2}- \[production-bootstrap\] broken on purpose by the test/);
     expect(listing(outdir)).toEqual(before);
     expect(fs.readdirSync(path.dirname(outdir)).filter((f) => f.startsWith(`${path.basename(outdir)}.tandem-tmp`))).toEqual([]);
   });

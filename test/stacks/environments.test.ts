@@ -20,8 +20,8 @@ function synthAll(): { app: App; json: Record<string, TerraformJson> } {
 const { app, json } = synthAll();
 
 describe("environment stacks", () => {
-  test("stack ids are exactly dev, staging and production", () => {
-    expect(Object.keys(json).sort()).toEqual(["dev", "production", "staging"]);
+  test("stack ids are exactly dev, staging and production, and a bootstrap stack per cloud environment", () => {
+    expect(Object.keys(json).sort()).toEqual(["dev", "production", "production-bootstrap", "staging", "staging-bootstrap"]);
   });
 
   test.each(["dev", "staging", "production"])("%s requires Terraform >= 1.11 (write-only attributes)", (env) => {

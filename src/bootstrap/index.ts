@@ -1,0 +1,3 @@
+export * from "./bootstrap";
+export * from "./deployer-roles";
+export * from "./rules";
