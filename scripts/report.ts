@@ -13,16 +13,9 @@ import { spawnSync } from "node:child_process";
 import * as fs from "node:fs";
 import * as path from "node:path";
 import { environments } from "../environments";
-import { errorAnnotations } from "../src/app";
-import { DEFAULT_POLICY, parsePolicy, PreviewPolicy, SynthesizedStack } from "../src/preview";
-import { cliEnvironment, cliStack } from "./lib/environment";
-import { collectReport } from "./report/collect";
-import { indexPage, IndexEntry, reportPage, summaryLine } from "./report/html/page";
-import { ReportModel } from "./report/model";
-import { planModel } from "./report/plan";
-import { SynthesizedJson } from "./report/terraform-json";
-
-const USAGE = "npm run report -- [<env>] [--plan [<env>=]plan.json] [--out file.html | --out-dir dir] [--policy file] [--commit sha]";
+import { DEFAULT_POLICY, parsePolicy, PreviewPolicy } from "../src/preview";
+import { buildReport, REPORT_USAGE as USAGE } from "./report/build";
+import { indexPage, IndexEntry, summaryLine } from "./report/html/page";
 const DEFAULT_DIR = "reports";
 const DEFAULT_POLICY_FILE = "tandem-preview.json";
 
@@ -78,31 +71,6 @@ function commitOf(args: ReportArgs): string | undefined {
 function policyOf(args: ReportArgs): PreviewPolicy {
   const file = args.policy ?? (fs.existsSync(DEFAULT_POLICY_FILE) ? DEFAULT_POLICY_FILE : undefined);
   return file ? parsePolicy(fs.readFileSync(file, "utf8"), file) : DEFAULT_POLICY;
-}
-
-interface Built {
-  readonly model: ReportModel;
-  readonly html: string;
-}
-
-/** One environment's model and page; the exit code when its config or a construct is invalid. */
-export function buildReport(env: string, options: { plan?: string; policy: PreviewPolicy; commit?: string; now: Date }): Built | number {
-  const config = cliEnvironment(env, USAGE);
-  if (typeof config === "number") return config;
-  const stack = cliStack(config);
-  if (typeof stack === "number") return stack;
-  const errors = errorAnnotations(stack);
-  if (errors.length > 0) {
-    console.error(`${env}: the stack has errors; the deploy would refuse it:\n${errors.map((e) => `  - ${e}`).join("\n")}`);
-    return 1;
-  }
-  stack.runAllValidations();
-  const json = stack.toTerraform() as SynthesizedJson;
-  const plan = options.plan
-    ? planModel({ stack: env, file: options.plan, text: fs.existsSync(options.plan) ? fs.readFileSync(options.plan, "utf8") : "", synthesized: json as SynthesizedStack, policy: options.policy, env: process.env, now: options.now })
-    : undefined;
-  const model = collectReport(config, stack, json, { now: options.now, commit: options.commit, plan });
-  return { model, html: reportPage(model) };
 }
 
 function write(file: string, html: string): void {

@@ -6,7 +6,8 @@ import { environments } from "../../environments";
 import { ACCESS_AREAS } from "../../src/access";
 import { EnvironmentConfig } from "../../src/config";
 import { DEFAULT_POLICY, PREVIEW_MARKER } from "../../src/preview";
-import { buildReport, parseReportArgs } from "../../scripts/report";
+import { parseReportArgs } from "../../scripts/report";
+import { buildReport } from "../../scripts/report/build";
 import { cliEnvironment, cliStack } from "../../scripts/lib/environment";
 import { change, plan } from "../preview/fixtures";
 

@@ -22,8 +22,8 @@ function stepTable(id: string, title: string, step: PhaseStep | undefined, curre
   if (!step) return `<p class="muted">${esc(title)}: none (${esc(current)} is the ${title.startsWith("Next") ? "last" : "first"} phase).</p>`;
   const rows = step.changes.map((c) => [rowHeader(c.path), cell(c.from), cell(c.to)]);
   const note = step.note ? `<p class="note">${esc(step.note)}.</p>` : "";
-  if (rows.length === 0) return `<div><h4>${esc(title)}: ${esc(step.phase)}</h4><p>No path changes destination.</p>${note}</div>`;
-  return `<div><h4>${esc(title)}: ${esc(step.phase)}</h4>${table(id, `${current} → ${step.phase}: paths that change destination (other hosts than the new host)`, ["path", "now", `in ${step.phase}`], rows)}${note}</div>`;
+  if (rows.length === 0) return `<div><h3>${esc(title)}: ${esc(step.phase)}</h3><p>No path changes destination.</p>${note}</div>`;
+  return `<div><h3>${esc(title)}: ${esc(step.phase)}</h3>${table(id, `${current} → ${step.phase}: paths that change destination (other hosts than the new host)`, ["path", "now", `in ${step.phase}`], rows)}${note}</div>`;
 }
 
 function blueGreenTable(list: readonly BlueGreenModel[]): string {
