@@ -14,7 +14,8 @@ interface Box {
   readonly id: string;
   readonly kind: "chain" | "legacy" | "new" | "unrouted";
   readonly tag: string;
-  readonly title: string;
+  /** The title, wrapped to the box (15 px bold). */
+  readonly title: readonly string[];
   readonly lines: readonly string[];
   readonly x: number;
   readonly y: number;
@@ -57,8 +58,14 @@ function breakWord(word: string, max: number): string[] {
   return [...out, rest];
 }
 
-function boxHeight(lines: readonly string[]): number {
-  return PAD + 12 + TITLE + lines.length * LINE + PAD;
+const TITLE_CHAR = 9;
+
+function boxHeight(title: readonly string[], lines: readonly string[]): number {
+  return PAD + 12 + TITLE * title.length + lines.length * LINE + PAD;
+}
+
+function titleLines(title: string, w: number): string[] {
+  return wrap(title, Math.floor((w - 2 * PAD) / TITLE_CHAR));
 }
 
 /** One line saying the phase, for the diagram's heading and its accessible name. */
@@ -72,14 +79,16 @@ function targetBox(target: TrafficTarget, x: number, y: number, w: number): Omit
   const lines = [...target.lines, `gets: ${target.share}`].flatMap((l) => wrap(l, max));
   const kind = !target.routed ? "unrouted" : target.side;
   const tag = kind === "legacy" ? "LEGACY" : kind === "unrouted" ? "NEW · NO ROUTE" : "NEW";
-  return { id: target.id, kind, tag, title: target.title, lines, x, y, w, h: boxHeight(lines) };
+  const title = titleLines(target.title, w);
+  return { id: target.id, kind, tag, title, lines, x, y, w, h: boxHeight(title, lines) };
 }
 
 function chainBoxes(t: TrafficModel, w: number): Omit<Box, "x" | "y">[] {
   const max = Math.floor((w - 2 * PAD) / CHAR);
   const mk = (id: string, tag: string, title: string, lines: readonly string[]) => {
     const wrapped = lines.flatMap((l) => wrap(l, max));
-    return { id, kind: "chain" as const, tag, title, lines: wrapped, w, h: boxHeight(wrapped) };
+    const t = titleLines(title, w);
+    return { id, kind: "chain" as const, tag, title: t, lines: wrapped, w, h: boxHeight(t, wrapped) };
   };
   const legacyHost = hostOf(t.legacy.baseUrl);
   return [
@@ -186,10 +195,12 @@ ${boxes}
 }
 
 function boxSvg(b: Box): string {
-  const lines = b.lines.map((line, i) => `<text x="${b.x + PAD}" y="${b.y + PAD + 12 + TITLE + i * LINE + 12}" class="box-line">${esc(line)}</text>`).join("");
+  const top = b.y + PAD + 12 + TITLE * b.title.length;
+  const lines = b.lines.map((line, i) => `<text x="${b.x + PAD}" y="${top + i * LINE + 12}" class="box-line">${esc(line)}</text>`).join("");
+  const title = b.title.map((t, i) => `<text x="${b.x + PAD}" y="${b.y + PAD + 12 + 14 + i * TITLE}" class="box-title">${esc(t)}</text>`).join("");
   return `<g class="box ${b.kind}" data-box="${esc(b.id)}">
 <rect x="${b.x}" y="${b.y}" width="${b.w}" height="${b.h}" rx="8"/>
 <text x="${b.x + PAD}" y="${b.y + PAD + 9}" class="box-tag">${esc(b.tag)}</text>
-<text x="${b.x + PAD}" y="${b.y + PAD + 12 + 14}" class="box-title">${esc(b.title)}</text>${lines}
+${title}${lines}
 </g>`;
 }

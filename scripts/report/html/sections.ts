@@ -146,7 +146,7 @@ export function resourcesSection(r: ResourcesModel): string {
   const groups = r.groups.map((g) => [rowHeader(g.construct), rawCell(`<strong>${esc(g.total)}</strong>`, "num"), rawCell(items(g.types.map((t) => `${t.count} × ${t.type}`)))]);
   const stateful = r.stateful.map((s) => [
     rawCell(`${esc(s.name)}<br><span class="detail">${esc(s.type)} · ${esc(s.construct)}</span>`),
-    rawCell(`<span class="guard ${s.level}">${esc(s.level === "data-loss" ? "data loss" : s.level)}</span>`),
+    rawCell(`<span class="guard ${s.level}">${esc(s.level === "data-loss" ? "data loss" : s.level)}</span><br><span class="detail">${esc(s.why)}</span>`),
     ...s.protections.map((p) => rawCell(protectionCell(p), `prot-cell ${stateClass(p.state)}`)),
   ]);
   return section(

@@ -46,7 +46,7 @@ ul.plain { list-style: none; margin: 0; padding: 0; }
 ul.plain li + li { margin-top: 0.1rem; }
 .two { display: grid; grid-template-columns: repeat(auto-fit, minmax(min(100%, 26rem), 1fr)); gap: 0 1.5rem; align-items: start; }
 .ok { color: var(--ok); font-weight: 600; }
-.flag { display: inline-block; padding: 0.05rem 0.4rem; border-radius: 4px; font-weight: 600; }
+.flag { display: inline-block; white-space: nowrap; padding: 0.05rem 0.4rem; border-radius: 4px; font-weight: 600; }
 .flag.warn { color: var(--warn); background: var(--warn-bg); border: 1px solid #c99a00; }
 .flag.bad { color: var(--bad); background: var(--bad-bg); border: 1px solid var(--bad); }
 .flag.info { color: var(--new); background: var(--new-bg); border: 1px solid var(--new-line); }
