@@ -1,3 +1,4 @@
+import { invokeAspects } from "cdktf/lib/synthesize/synthesizer";
 import { spawnSync } from "node:child_process";
 import * as fs from "node:fs";
 import * as os from "node:os";
@@ -31,6 +32,8 @@ describe.each(Object.keys(environments))("the report of %s", (env) => {
   const config = configOf(env);
   const stack = cliStack(config);
   if (typeof stack === "number") throw new Error("no stack");
+  // As synth does (and the report): aspects first.
+  invokeAspects(stack);
 
   test("holds every port of the platform's plan with the target `npm run ports` prints", () => {
     expect(model.ports.rows.map((r) => [r.service, r.port])).toEqual(stack.platform.portPlan.assignments.map((a) => [a.service, a.port]));

@@ -215,6 +215,6 @@ export function planSection(p: PlanModel | undefined): string {
 
 export function warningsSection(w: readonly ReadinessWarning[]): string {
   if (w.length === 0) return section("warnings", "Deploy readiness", '<p class="ok">✓ No warnings: nothing to replace or review before a deploy.</p>');
-  const rows = w.map((x) => [rawCell(x.placeholder ? '<span class="flag warn">⚠ placeholder</span>' : '<span class="flag info">ℹ advice</span>'), rowHeader(x.construct), cell(x.message)]);
+  const rows = w.map((x) => [rawCell(x.placeholder ? '<span class="flag warn">⚠ placeholder</span>' : '<span class="flag info">ℹ advice</span>'), rowHeader(x.construct), cell(x.message, "pre")]);
   return section("warnings", "Deploy readiness", table("readiness", `${w.length} warning${w.length === 1 ? "" : "s"} from synth (construct warnings)`, ["kind", "construct", "warning"], rows));
 }

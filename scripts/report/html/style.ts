@@ -41,6 +41,7 @@ caption { text-align: left; font-weight: 700; padding: 0.3rem 0; }
 th, td { border: 1px solid var(--line); padding: 0.35rem 0.5rem; text-align: left; vertical-align: top; }
 thead th { background: var(--bg-soft); font-size: 0.85rem; }
 tbody th { font-weight: 600; }
+td.pre { white-space: pre-line; }
 td.num { text-align: right; font-variant-numeric: tabular-nums; }
 ul.plain { list-style: none; margin: 0; padding: 0; }
 ul.plain li + li { margin-top: 0.1rem; }
