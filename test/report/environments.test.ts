@@ -32,8 +32,9 @@ describe.each(Object.keys(environments))("the report of %s", (env) => {
   const config = configOf(env);
   const stack = cliStack(config);
   if (typeof stack === "number") throw new Error("no stack");
-  // As synth does (and the report): aspects first.
+  // As synth does (and the report): aspects, then validations.
   invokeAspects(stack);
+  stack.runAllValidations();
 
   test("holds every port of the platform's plan with the target `npm run ports` prints", () => {
     expect(model.ports.rows.map((r) => [r.service, r.port])).toEqual(stack.platform.portPlan.assignments.map((a) => [a.service, a.port]));
@@ -99,8 +100,9 @@ describe.each(["staging", "production"])("the cloud report of %s", (env) => {
     expect(m.uptime.every((u) => u.alert?.startsWith("service-down-"))).toBe(true);
   });
 
-  test("the GKE placeholder network is a deploy-readiness warning", () => {
-    expect(model.warnings.some((w) => w.construct === "gke" && w.placeholder)).toBe(true);
+  test("the placeholders still in the config (documentation ranges, example.com) are deploy-readiness warnings", () => {
+    expect(model.warnings.some((w) => w.placeholder)).toBe(true);
+    expect(html).toContain("⚠ placeholder");
   });
 });
 
