@@ -28,6 +28,7 @@ export const PREVIEW_USAGE = `usage: tandem-preview <stack>=<plan.json>... [opti
   --previous <file>          the comment this one replaces: its runs become the folded history
   --ports <stack>=<after.md>[,<before.md>]   port plan tables, shown when they differ
   --intent <text>            a line of intent by hand (repeatable), before those read from the plans
+  --report <stack>=<url>     link the stack's environment report (an https URL, e.g. the run's artifact)
   --out <file>               write the comment there (default: stdout)
   --limit <n>                comment size limit (default 65536)
        tandem-preview redact <plan.json> <out.json> [--policy <file>]
@@ -46,6 +47,8 @@ export interface CliOptions {
   readonly previous?: string;
   readonly ports: Readonly<Record<string, { after: string; before?: string }>>;
   readonly intent: readonly string[];
+  /** Environment report links per stack (`npm run report`, uploaded as an artifact). */
+  readonly reports: Readonly<Record<string, string>>;
   readonly out?: string;
   readonly limit?: number;
 }
@@ -65,6 +68,7 @@ export function parsePreviewArgs(argv: readonly string[], env: Readonly<Record<s
   const ports: Record<string, { after: string; before?: string }> = {};
   const acks: Acknowledgement[] = [];
   const intent: string[] = [];
+  const reports: Record<string, string> = {};
   let o: { policy?: string; acksFile?: string; prAuthor?: string; sha?: string; runUrl?: string; time?: string; previous?: string; out?: string; limit?: number } = {};
   for (let i = 0; i < argv.length; i++) {
     const arg = argv[i];
@@ -99,6 +103,12 @@ export function parsePreviewArgs(argv: readonly string[], env: Readonly<Record<s
         acks.push({ hash, by });
         break;
       }
+      case "--report": {
+        const [stack, url] = splitOnce(v, "=");
+        if (!stack || !url) return `--report needs <stack>=<url>`;
+        reports[stack] = url;
+        break;
+      }
       case "--intent":
         intent.push(v);
         break;
@@ -124,7 +134,7 @@ export function parsePreviewArgs(argv: readonly string[], env: Readonly<Record<s
   }
   if (plans.length === 0) return "no plans given";
   const run: RunInfo = { sha: o.sha ?? env.GITHUB_SHA, runUrl: o.runUrl ?? actionsRunUrl(env), time: o.time ?? now.toISOString() };
-  return { plans, configs, policy: o.policy, acksFile: o.acksFile, acks, prAuthor: o.prAuthor, run, previous: o.previous, ports, intent, out: o.out, limit: o.limit };
+  return { plans, configs, policy: o.policy, acksFile: o.acksFile, acks, prAuthor: o.prAuthor, run, previous: o.previous, ports, intent, reports, out: o.out, limit: o.limit };
 }
 
 /** The link to this GitHub Actions run (and attempt), when running in one. */
@@ -163,6 +173,7 @@ export function runCli(argv: readonly string[], env: Readonly<Record<string, str
     previousComment: inputs.previous,
     failures: inputs.failures,
     intent: options.intent,
+    reports: options.reports,
     masker: inputs.masker,
   });
   if (options.out) fs.writeFileSync(options.out, markdown);

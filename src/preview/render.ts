@@ -51,6 +51,8 @@ export interface RenderOptions {
   readonly failures?: readonly PlanFailure[];
   /** Intent lines given by hand (e.g. from the PR), before those read from the plans. */
   readonly intent?: readonly string[];
+  /** Links to each stack's environment report (https only; never cut). */
+  readonly reports?: Readonly<Record<string, string>>;
   /** The masker the summaries were made with: its remembered secrets are scrubbed from the whole comment. */
   readonly masker?: Masker;
 }
@@ -136,6 +138,7 @@ function render(summaries: readonly PlanSummary[], guard: GuardResult, status: R
   const lines: string[] = [PREVIEW_MARKER, ...historyMarkers(run, earlierRuns(o.previousComment)), "## Tandem plan preview", ""];
   lines.push(...intentLines(summaries, o.intent ?? []));
   lines.push(stamp(o.run), "");
+  lines.push(...reportLines(o.reports ?? {}));
   lines.push(...failureLines(o.failures ?? []));
   lines.push(...countsTable(summaries, o.failures ?? []));
   lines.push(...guardLines(guard, caps("the list of guard findings")));
@@ -151,6 +154,14 @@ function render(summaries: readonly PlanSummary[], guard: GuardResult, status: R
 function intentLines(summaries: readonly PlanSummary[], manual: readonly string[]): string[] {
   const parts = [...manual.map(text), ...summaries.filter((s) => s.intent.length > 0).map((s) => `${code(s.stack)}: ${s.intent.map(text).join("; ")}`)];
   return parts.length > 0 ? [`**Intent:** ${parts.join(" · ")}`, ""] : [];
+}
+
+function reportLines(reports: Readonly<Record<string, string>>): string[] {
+  const links = Object.entries(reports)
+    .map(([stack, url]) => [stack, safeUrl(url)] as const)
+    .filter((x): x is readonly [string, string] => x[1] !== undefined)
+    .map(([stack, url]) => `[${text(stack)}](${url})`);
+  return links.length > 0 ? [`**Environment report${links.length === 1 ? "" : "s"}:** ${links.join(" · ")} (one HTML page each: traffic path, ports, access, protection, alerts and this plan)`, ""] : [];
 }
 
 function stamp(run: RunInfo | undefined): string {

@@ -30,6 +30,14 @@ describe("tandem-preview", () => {
     expect(r.stdout).toContain("| `staging` | 1 | 0 | 0 | 0 |");
   });
 
+  test("--report <stack>=<url> links the environment report; a bad one is a usage error", () => {
+    const p = write("plan-staging.json", plan());
+    const r = cli([`staging=${p}`, "--report", "staging=https://github.com/o/r/actions/runs/1/artifacts/2"]);
+    expect(r.code).toBe(EXIT.ok);
+    expect(r.stdout).toContain("[staging](https://github.com/o/r/actions/runs/1/artifacts/2)");
+    expect(cli([`staging=${p}`, "--report", "staging"]).code).toBe(EXIT.usage);
+  });
+
   test("a bare path names the stack after the file", () => {
     expect(cli([write("plan-staging.json", plan())]).stdout).toContain("### `staging`: no changes");
   });

@@ -13,6 +13,18 @@ describe("renderPreview", () => {
     expect(markdown).toContain("<details><summary>Adds (1)</summary>");
   });
 
+  test("report links: each stack's environment report, https only, even in a cut comment", () => {
+    const reports = { staging: "https://github.com/tandem/infra/actions/runs/42/artifacts/7", production: "javascript:alert(1)" };
+    const { markdown } = renderPreview([summary("staging", plan())], { run, reports });
+    expect(markdown).toContain("**Environment report:** [staging](https://github.com/tandem/infra/actions/runs/42/artifacts/7) (one HTML page each");
+    expect(markdown).not.toContain("javascript:");
+    const many = plan(...Array.from({ length: 400 }, (_, i) => change(`google_compute_network.n${i}`, ["create"])));
+    const cut = renderPreview([summary("staging", many)], { run, reports, limit: 4000 });
+    expect(cut.cutLevel).toBeGreaterThan(0);
+    expect(cut.markdown).toContain("[staging](https://github.com/tandem/infra/actions/runs/42/artifacts/7)");
+    expect(renderPreview([summary("staging", plan())], { run }).markdown).not.toContain("Environment report");
+  });
+
   test("a line of intent opens the comment", () => {
     const cm = (conf: string) => ({ metadata: [{ name: "tandem-router" }], data: { "nginx.conf": conf } });
     const { markdown } = renderPreview([summary("staging", plan(change("kubernetes_config_map_v1.router", ["update"], { before: cm(nginxConf("weighted", 25)), after: cm(nginxConf("cutover")) })))], { intent: ["by hand"] });
