@@ -11,11 +11,11 @@ export const staging = defineEnvironment({
   gcp: { project: "tandem-staging", region: "europe-west1" },
   legacy: {
     name: "netbox",
-    baseUrl: "https://app.example.com",
+    baseUrl: "https://app.staging.example.com",
     healthPath: "/health",
     reservedPorts: { web: 8000, postgres: 5432, redis: 6379 },
-    // The legacy origin: app.example.com moves to the router from the path phase on, so the router must not reach legacy by it.
-    upstream: "legacy-origin.example.com:443",
+    // The legacy origin: app.staging.example.com moves to the router from the path phase on, so the router must not reach legacy by it.
+    upstream: "legacy-origin.staging.example.com:443",
   },
   platform: {
     name: "tandem",
@@ -28,7 +28,7 @@ export const staging = defineEnvironment({
       websocket: { image: "europe-west1-docker.pkg.dev/tandem-shared/platform/websocket:1.0.0", category: "backend", containerPort: 8080, routePath: "/ws/", replicas: 2 },
     },
     // The router's image from our Artifact Registry (a remote repository of Docker Hub): nodes pull it like the rest.
-    router: { image: "europe-west1-docker.pkg.dev/tandem-shared/dockerhub/nginxinc/nginx-unprivileged:1.27.3-alpine", domain: "example.com", phase: "weighted", weightPercent: 25, replicas: 2 },
+    router: { image: "europe-west1-docker.pkg.dev/tandem-shared/dockerhub/nginxinc/nginx-unprivileged:1.27.3-alpine", domain: "staging.example.com", phase: "weighted", weightPercent: 25, replicas: 2 },
   },
   // The new platform's API (seed 000) as a blue-green service. Promote: set activeColor to the other colour.
   blueGreen: {
@@ -105,8 +105,8 @@ export const staging = defineEnvironment({
     p0Channels: ["platform-oncall"],
     p1Channels: ["platform-oncall"],
     uptimeChecks: {
-      "legacy-web": { host: "app.example.com", path: "/health", side: "legacy" },
-      "new-web": { host: "new.example.com", path: "/health", side: "new" },
+      "legacy-web": { host: "app.staging.example.com", path: "/health", side: "legacy" },
+      "new-web": { host: "new.staging.example.com", path: "/health", side: "new" },
     },
   },
 });

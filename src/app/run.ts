@@ -1,5 +1,5 @@
 import { App } from "cdktf";
-import { ConfigError, EnvironmentConfig, loadEnvironment } from "../config";
+import { ConfigError, crossEnvironmentProblems, EnvironmentConfig, loadEnvironment } from "../config";
 import { SynthError, synthesizeAtomically } from "./synth";
 
 /** Options for {@link runEnvironments}. */
@@ -33,6 +33,8 @@ export function runEnvironments(
       problems.push(e.message);
     }
   }
+  // Between environments, once each is valid on its own.
+  if (problems.length === 0) for (const [environment, found] of crossEnvironmentProblems(configs)) problems.push(new ConfigError(environment, found).message);
   if (problems.length > 0) {
     error(`${problems.join("\n\n")}\n\nNothing was synthesized; cdktf.out was left as it was.`);
     return 1;

@@ -12,7 +12,7 @@ import { blueGreenObjectNames, blueGreenProblems } from "../deploy/rules";
 import { gkeClusterProblems } from "../gke/rules";
 import { monitoringProblems } from "../monitoring/rules";
 import { cidrRule, networkProblems, overlapProblems } from "../network/rules";
-import { LEGACY_SERVICE, planPlatform, ROUTER_SERVICE, workloadName } from "../platform/plan";
+import { LEGACY_SERVICE, legacyEndpoint, planPlatform, publicHosts, ROUTER_SERVICE, workloadName } from "../platform/plan";
 import { errorsOf, formatProblem, Problem, ProblemPath, under, unless } from "../validation/problem";
 import { gcpLabels } from "../validation/rules";
 import { ACKNOWLEDGEABLE, COMMON_SECTIONS, DOCKER_SECTIONS, DockerEnvironmentConfig, EnvironmentConfig, GCP_SECTIONS, GcpEnvironmentConfig } from "./schema";
@@ -43,6 +43,33 @@ export class ConfigError extends Error {
 /** Identity function that gives environment files type checking and completion. */
 export function defineEnvironment<T extends EnvironmentConfig>(config: T): T {
   return config;
+}
+
+/**
+ * The rules between environments: no two cloud environments share a project, a state location or a public host
+ * (staging must never probe, certify or route production's names). Problems by environment; the later one of a
+ * pair gets it, naming the other.
+ */
+export function crossEnvironmentProblems(configs: readonly EnvironmentConfig[]): Map<string, Problem[]> {
+  const out = new Map<string, Problem[]>();
+  const seen = new Map<string, { environment: string; what: string }>();
+  const claim = (environment: string, key: string, what: string, path: ProblemPath, value: unknown) => {
+    const other = seen.get(key);
+    if (other && other.environment !== environment) {
+      out.set(environment, [...(out.get(environment) ?? []), { path, value, rule: `is also ${other.environment}'s ${other.what}: environments share no project, state or public host` }]);
+    } else if (!other) seen.set(key, { environment, what });
+  };
+  for (const c of configs) {
+    if (c.state.backend === "gcs") claim(c.name, `state:${c.state.bucket}/${c.state.prefix}`, "state location", ["state"], `gs://${c.state.bucket}/${c.state.prefix}`);
+    if (c.target !== "gcp") continue;
+    claim(c.name, `project:${c.gcp.project}`, "project", ["gcp", "project"], c.gcp.project);
+    const hosts = publicHosts(c.legacy, c.platform.router);
+    claim(c.name, `host:${hosts.legacy}`, "public host", ["legacy", "baseUrl"], hosts.legacy);
+    claim(c.name, `host:${hosts.new}`, "public host", ["platform", "router", "domain"], hosts.new);
+    claim(c.name, `host:${legacyEndpoint(c.legacy).host.toLowerCase()}`, "legacy origin", ["legacy", "upstream"], legacyEndpoint(c.legacy).host);
+    for (const [name, check] of Object.entries(c.monitoring.uptimeChecks ?? {})) claim(c.name, `host:${check.host.toLowerCase()}`, "public host", ["monitoring", "uptimeChecks", name, "host"], check.host);
+  }
+  return out;
 }
 
 type Sections = Record<string, z.ZodType>;

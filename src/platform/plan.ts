@@ -69,6 +69,20 @@ export function resolveRouter(r: RouterSpec) {
   return withDefaults(ROUTER_SPEC_DEFAULTS, r);
 }
 
+/** The new platform's own public name: `new.<domain>`. */
+export function newPlatformHost(domain: string): string {
+  return `new.${domain.toLowerCase()}`;
+}
+
+/**
+ * The names users reach an environment by: legacy's public host (of `baseUrl`, which moves to the router from the
+ * path phase on) and `new.<domain>`. The front door's certificate, the uptime checks and the cross-environment
+ * rule read them here.
+ */
+export function publicHosts(legacy: LegacySystem, router: RouterSpec): { readonly legacy: string; readonly new: string } {
+  return { legacy: new URL(legacy.baseUrl).hostname.toLowerCase(), new: newPlatformHost(router.domain) };
+}
+
 /** Legacy's origin: `upstream` when set, else the host and port of `baseUrl`. */
 export function legacyEndpoint(legacy: LegacySystem): LegacyEndpoint {
   const base = new URL(legacy.baseUrl);
@@ -246,7 +260,7 @@ function legacyProblems(props: Omit<ParallelPlatformProps, "labels">): Problem[]
   const { host, port } = legacyEndpoint(l);
   const domain = String(props.router.domain).toLowerCase();
   const path = l.upstream !== undefined ? ["legacy", "upstream"] : ["legacy", "baseUrl"];
-  out.push(...unless(host.toLowerCase() !== `new.${domain}`, path, host, "is the new platform's own name (new.<domain>); the router would proxy to itself", "set legacy.upstream to the legacy origin"));
+  out.push(...unless(host.toLowerCase() !== newPlatformHost(domain), path, host, "is the new platform's own name (new.<domain>); the router would proxy to itself", "set legacy.upstream to the legacy origin"));
   if (props.target.kind === "docker") {
     out.push(
       ...unless(!["localhost", "127.0.0.1", "::1", "[::1]", "0.0.0.0"].includes(host), path, `${host}:${port}`, "is the container itself from inside a container", `set legacy.upstream to the legacy container's <name>:<port> on legacy.dockerNetwork (e.g. "netbox-docker-netbox-1:8080", the port inside the container, not the published one)`),

@@ -115,9 +115,20 @@ export const BAD_INPUT_CASES: readonly BadInputCase[] = [
   { name: "production without HA", edits: [["production", "database.highAvailability", false]], expect: [/database\.highAvailability = false: weakens production/] },
   { name: "production on a BASIC cache", edits: [["production", "cache.tier", "BASIC"], ["production", "cache.readReplicas", 0]], expect: [/cache\.tier = "BASIC": weakens production/] },
   { name: "an acknowledgement without a reason", edits: [["production", "gke.deletionProtection", false], ["production", "acknowledgements", { "gke.deletionProtection": "ok" }]], expect: [/acknowledgements\.gke\.deletionProtection = "ok": must give the reason in a sentence/] },
+  // Between environments: staging never shares production's project, state or names.
+  {
+    name: "staging pointed at production's project, state and domain",
+    edits: [["staging", "gcp.project", "tandem-production"], ["staging", "state", { backend: "gcs", bucket: "tandem-tfstate-production", prefix: "tandem/production" }], ["staging", "platform.router.domain", "example.com"], ["staging", "monitoring.uptimeChecks.new-web.host", "new.example.com"]],
+    expect: [
+      /Invalid config for environment "production"/,
+      /state = "gs:\/\/tandem-tfstate-production\/tandem\/production": is also staging's state location: environments share no project, state or public host/,
+      /gcp\.project = "tandem-production": is also staging's project/,
+      /platform\.router\.domain = "new\.example\.com": is also staging's public host/,
+    ],
+  },
   // Warnings: synth goes on, and says so.
   { name: "production acknowledged without HA: synthesized", edits: [["production", "database.highAvailability", false], ["production", "database.readReplica", false], ["production", "acknowledgements", { "database.highAvailability": "Single-zone for the December load test, tracked in PLAT-42." }]], expect: [/Synthesized dev, production, production-bootstrap, staging, staging-bootstrap/], exitCode: 0 },
   { name: "the control plane open to the internet: a warning", edits: [["staging", "gke.masterAuthorizedNetworks", { anywhere: "0.0.0.0/0" }]], expect: [/warning: \[staging\/gke\] masterAuthorizedNetworks\.anywhere = "0\.0\.0\.0\/0": opens the control plane's IP endpoint to the whole internet/], exitCode: 0 },
-  { name: "legacy reached by its public name: a warning", edits: [["staging", "legacy.upstream", "app.example.com:443"]], expect: [/warning: \[staging\/platform\] legacy\.upstream = "app\.example\.com": is legacy's public name/], exitCode: 0 },
+  { name: "legacy reached by its public name: a warning", edits: [["staging", "legacy.upstream", "app.staging.example.com:443"]], expect: [/warning: \[staging\/platform\] legacy\.upstream = "app\.staging\.example\.com": is legacy's public name/], exitCode: 0 },
   { name: "a weight in the path phase does nothing: a warning", edits: [["production", "platform.router.weightPercent", 25]], expect: [/warning: \[production\/platform\] router\.weightPercent = 25: does nothing in the path phase/], exitCode: 0 },
 ];
