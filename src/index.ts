@@ -6,11 +6,17 @@
  */
 
 // Network
-export { Network, HEALTH_CHECK_SOURCE_RANGES, IAP_SOURCE_RANGES } from "./network/network";
+export { Network, GoogleApis, HEALTH_CHECK_SOURCE_RANGES, IAP_SOURCE_RANGES, PRIVATE_GOOGLE_APIS_CIDR } from "./network/network";
 export type { INetworkRef, NetworkOptions, NetworkProps, PrivateServiceRange, SecondaryRange } from "./network/network";
 export { cidrProblem, findOverlaps } from "./network/cidr";
 export type { CidrOverlap, NamedCidr } from "./network/cidr";
 export { DOCUMENTATION_RANGES } from "./network/rules";
+
+// Connections by intent: what a workload uses says what that takes (egress, IAM, settings)
+export { METADATA_SERVER_EGRESS, NON_INTERNET_RANGES, GOOGLE_APIS_OVER_INTERNET, PerClient, envName, mergeSettings, resolveConnections, withEnvPrefix } from "./connections/connection";
+export type { Connection, ConnectionClient, EgressAllowance, IConnectable } from "./connections/connection";
+export { SecretAccess } from "./connections/secret";
+export type { SecretAccessProps } from "./connections/secret";
 
 // GKE
 export { GkeCluster, NODE_SERVICE_ACCOUNT_ROLES } from "./gke/gke-cluster";

@@ -1,5 +1,6 @@
 import { RedisInstance } from "@cdktf/provider-google/lib/redis-instance";
 import { Construct } from "constructs";
+import { Connection, ConnectionClient, IConnectable, PerClient } from "../connections/connection";
 import { MaintenanceWindow } from "../database/cloud-sql-db";
 import { INetworkRef } from "../network/network";
 import { withDefaults } from "../validation/defaults";
@@ -47,13 +48,16 @@ export const MEMORYSTORE_TLS_PORT = 6378;
  * Memorystore for Redis 7: AUTH on, TLS in transit, RDB snapshots, optional HA and read replicas,
  * a maintenance window, reachable only through private service access.
  */
-export class Memorystore extends Construct {
+export class Memorystore extends Construct implements IConnectable {
   /** The instance (escape hatch). */
   readonly resource: RedisInstance;
   readonly host: string;
   readonly port: number;
   /** Read endpoint (when read replicas are on). */
   readonly readEndpoint: string;
+  readonly connectableName: string;
+  private readonly connections = new PerClient();
+  private readonly replicas: number;
 
   constructor(scope: Construct, id: string, props: MemorystoreProps) {
     super(scope, id);
@@ -84,5 +88,29 @@ export class Memorystore extends Construct {
     this.host = this.resource.host;
     this.port = MEMORYSTORE_TLS_PORT;
     this.readEndpoint = this.resource.readEndpoint;
+    this.connectableName = `Memorystore ${props.name}`;
+    this.replicas = replicas;
+  }
+
+  /**
+   * What a workload needs to use the cache: egress to its endpoints on the TLS port, and the settings
+   * (`REDIS_HOST`, `REDIS_PORT`, `REDIS_TLS`, `REDIS_CA_CERT`: the server CA to verify it with, `REDIS_READ_HOST` with
+   * read replicas) with the AUTH string as a secret (`REDIS_AUTH`). Memorystore has no IAM for data access.
+   */
+  connect(client: ConnectionClient): Connection {
+    return this.connections.get(client, () => ({
+      egress: [
+        { cidr: `${this.host}/32`, ports: [this.port], why: `${this.connectableName} (TLS)` },
+        ...(this.replicas > 0 ? [{ cidr: `${this.readEndpoint}/32`, ports: [this.port], why: `${this.connectableName} read endpoint (TLS)` }] : []),
+      ],
+      config: {
+        REDIS_HOST: this.host,
+        REDIS_PORT: String(this.port),
+        REDIS_TLS: "true",
+        REDIS_CA_CERT: this.resource.serverCaCerts.get(0).cert,
+        ...(this.replicas > 0 ? { REDIS_READ_HOST: this.readEndpoint } : {}),
+      },
+      secrets: { REDIS_AUTH: this.resource.authString },
+    }));
   }
 }

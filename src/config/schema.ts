@@ -31,7 +31,7 @@ const WEEKDAYS = ["MONDAY", "TUESDAY", "WEDNESDAY", "THURSDAY", "FRIDAY", "SATUR
 const weeklyWindow = z.object({ day: z.enum(WEEKDAYS), hourUtc: num }).strict();
 
 export const networkSchema = z
-  .object({ name: str, primaryCidr: str, podsCidr: str, servicesCidr: str, privateServiceRanges: stringMap, flowLogSampling: num.optional(), iapSourceRanges: z.array(str).optional() })
+  .object({ name: str, primaryCidr: str, podsCidr: str, servicesCidr: str, privateServiceRanges: stringMap, flowLogSampling: num.optional(), iapSourceRanges: z.array(str).optional(), privateGoogleApis: bool.optional() })
   .strict();
 
 export const gkeSchema = z

@@ -3,8 +3,10 @@ import { SecretManagerSecretVersion } from "@cdktf/provider-google/lib/secret-ma
 import { SqlDatabase } from "@cdktf/provider-google/lib/sql-database";
 import { SqlDatabaseInstance, SqlDatabaseInstanceSettings } from "@cdktf/provider-google/lib/sql-database-instance";
 import { SqlUser } from "@cdktf/provider-google/lib/sql-user";
-import { Fn, TerraformLocal, TerraformStack } from "cdktf";
+import { ProjectIamMember } from "@cdktf/provider-google/lib/project-iam-member";
+import { Fn, ITerraformDependable, TerraformLocal, TerraformStack } from "cdktf";
 import { Construct } from "constructs";
+import { Connection, ConnectionClient, GOOGLE_APIS_OVER_INTERNET, IConnectable, PerClient } from "../connections/connection";
 import { INetworkRef } from "../network/network";
 import { withDefaults } from "../validation/defaults";
 import { applyProblems } from "../validation/problem";
@@ -133,7 +135,7 @@ export const CLOUD_SQL_POSTGRES_FLAGS: Record<string, string> = {
  * optional regional availability and read replica, CIS logging flags, Query Insights, a maintenance window,
  * disk autoresize, databases and users (passwords never in state or outputs).
  */
-export class CloudSqlDb extends Construct {
+export class CloudSqlDb extends Construct implements IConnectable {
   /** The primary instance (escape hatch). */
   readonly resource: SqlDatabaseInstance;
   readonly replica?: SqlDatabaseInstance;
@@ -148,6 +150,10 @@ export class CloudSqlDb extends Construct {
   readonly connectionName: string;
   readonly privateIpAddress: string;
   readonly maxConnections: number;
+  readonly connectableName: string;
+  private readonly connections = new PerClient();
+  private readonly props: CloudSqlDbProps;
+  private readonly afterReplica?: ITerraformDependable[];
 
   constructor(scope: Construct, id: string, props: CloudSqlDbProps) {
     super(scope, id);
@@ -156,6 +162,8 @@ export class CloudSqlDb extends Construct {
     const labels = props.labels ?? {};
     const o = withDefaults(CLOUD_SQL_DB_DEFAULTS, props);
     this.maxConnections = o.maxConnections;
+    this.props = props;
+    this.connectableName = `Cloud SQL ${props.name}`;
 
     const settings: SqlDatabaseInstanceSettings = {
       tier: props.tier,
@@ -226,6 +234,7 @@ export class CloudSqlDb extends Construct {
 
     // Cloud SQL runs one operation at a time per instance: databases and users wait until the replica is made.
     const afterReplica = this.replica ? [this.replica] : undefined;
+    this.afterReplica = afterReplica;
     this.databases = {};
     for (const db of props.databases) {
       this.databases[db] = new SqlDatabase(this, `db-${db}`, { project: props.project, instance: this.resource.name, name: db, dependsOn: afterReplica });
@@ -271,6 +280,47 @@ export class CloudSqlDb extends Construct {
       });
       this.passwordSecrets[userName] = secret;
     }
+  }
+
+  /**
+   * What a workload needs to use the database, with its IAM identity and no password: `roles/cloudsql.client` and
+   * `roles/cloudsql.instanceUser` on this instance only, the workload's service account as an IAM database user,
+   * egress to the instance's private IP on 3307 (the Cloud SQL connector / Auth Proxy, which client certificates
+   * require) or 5432, Google APIs for the connector's Admin API calls, and the connection settings
+   * (`DB_INSTANCE_CONNECTION_NAME`, `DB_HOST`, `DB_PORT`, `DB_USER`, `DB_NAME`, `DB_IAM_AUTH`). Table privileges are
+   * the schema migration's to grant (Terraform cannot run SQL).
+   */
+  connect(client: ConnectionClient): Connection {
+    return this.connections.get(client, () => {
+      const props = this.props;
+      const certificates = props.requireClientCertificates ?? CLOUD_SQL_DB_DEFAULTS.requireClientCertificates;
+      const only = { title: `only ${props.name}`, description: `Cloud SQL instance ${props.name}`, expression: `resource.name == "projects/${props.project}/instances/${props.name}"` };
+      for (const role of ["roles/cloudsql.client", "roles/cloudsql.instanceUser"]) {
+        new ProjectIamMember(this, `client-${client.name}-${role.replace(/^roles\//, "").replace(/\./g, "-")}`, { project: props.project, role, member: client.serviceAccount.member, condition: only });
+      }
+      const user = new SqlUser(this, `iam-user-${client.name}`, {
+        project: props.project,
+        instance: this.resource.name,
+        name: Fn.trimsuffix(client.serviceAccount.email, ".gserviceaccount.com"),
+        type: "CLOUD_IAM_SERVICE_ACCOUNT",
+        dependsOn: this.afterReplica,
+      });
+      const port = certificates ? 3307 : 5432;
+      return {
+        egress: [{ cidr: `${this.privateIpAddress}/32`, ports: [port], why: certificates ? `${this.connectableName} (connector, client certificates)` : this.connectableName }],
+        config: {
+          DB_INSTANCE_CONNECTION_NAME: this.connectionName,
+          DB_HOST: this.privateIpAddress,
+          DB_PORT: String(port),
+          DB_USER: user.name,
+          DB_NAME: props.databases[0] ?? "postgres",
+          DB_IAM_AUTH: "true",
+        },
+        secrets: {},
+        // The connector fetches its ephemeral certificate from the Cloud SQL Admin API.
+        requires: [props.network.googleApis ?? GOOGLE_APIS_OVER_INTERNET],
+      };
+    });
   }
 }
 

@@ -7,6 +7,10 @@ import { ComputeSubnetwork } from "@cdktf/provider-google/lib/compute-subnetwork
 import { ServiceNetworkingConnection } from "@cdktf/provider-google/lib/service-networking-connection";
 import { ITerraformDependable, Token } from "cdktf";
 import { Construct } from "constructs";
+import { DnsManagedZone } from "@cdktf/provider-google/lib/dns-managed-zone";
+import { DnsRecordSet } from "@cdktf/provider-google/lib/dns-record-set";
+import { ComputeRoute } from "@cdktf/provider-google/lib/compute-route";
+import { Connection, EgressAllowance, IConnectable, METADATA_SERVER_EGRESS, NON_INTERNET_RANGES } from "../connections/connection";
 import { applyProblems } from "../validation/problem";
 import { describeOverlap, findOverlaps, NamedCidr } from "./cidr";
 import { networkProblems } from "./rules";
@@ -34,6 +38,8 @@ export interface INetworkRef {
   readonly networkId: string;
   /** The private-service-access peering resources must wait for, when it is created in the same stack. */
   readonly serviceNetworkingConnection?: ITerraformDependable;
+  /** Google APIs as this VPC reaches them, when known (a {@link Network} knows; a reference from attributes does not). */
+  readonly googleApis?: IConnectable;
 }
 
 /** What a {@link Network} is made of; an environment's `network` section has exactly this shape. */
@@ -61,6 +67,13 @@ export interface NetworkOptions {
    * @default - Google's IAP range 35.235.240.0/20
    */
   readonly iapSourceRanges?: string[];
+  /**
+   * Google APIs over Private Google Access on `private.googleapis.com` (199.36.153.8/30): a private Cloud DNS zone
+   * for googleapis.com and a route, so a workload's egress to Google APIs is 443 to four addresses, not to the
+   * internet. Off: workloads reach Google APIs on 443 anywhere outside the VPC's private ranges.
+   * @default true
+   */
+  readonly privateGoogleApis?: boolean;
 }
 
 /** Props for {@link Network}. */
@@ -103,6 +116,8 @@ export class Network extends Construct implements INetworkRef {
   /** Private-service-access ranges by purpose. */
   readonly privateServiceRanges: Record<string, PrivateServiceRange>;
 
+  /** Google APIs, to connect to (`workload.connectsTo(network.googleApis)`); Cloud SQL's connector requires it. */
+  readonly googleApis: GoogleApis;
   private readonly ranges: NamedCidr[] = [];
   private readonly props: NetworkProps;
 
@@ -197,6 +212,8 @@ export class Network extends Construct implements INetworkRef {
       allow: [{ protocol: "tcp" }],
       sourceRanges: HEALTH_CHECK_SOURCE_RANGES,
     });
+    this.googleApis = new GoogleApis(this, { project: props.project, name: props.name, privateAccess: props.privateGoogleApis ?? true });
+
     this.firewall("allow-iap-ssh", {
       direction: "INGRESS",
       priority: 1000,
@@ -239,5 +256,49 @@ export class Network extends Construct implements INetworkRef {
       sourceRanges: rule.sourceRanges,
       logConfig: { metadata: "INCLUDE_ALL_METADATA" },
     });
+  }
+}
+
+/** `private.googleapis.com`: Google APIs from inside the VPC without the internet (Private Google Access). */
+export const PRIVATE_GOOGLE_APIS_CIDR = "199.36.153.8/30";
+const PRIVATE_GOOGLE_APIS_ADDRESSES = ["199.36.153.8", "199.36.153.9", "199.36.153.10", "199.36.153.11"];
+
+/**
+ * Google APIs as something workloads connect to. With Private Google Access on (the default) the VPC gets a private
+ * zone answering every `*.googleapis.com` name with private.googleapis.com and a route for its /30; the egress a
+ * workload needs is then 443 to that /30.
+ */
+export class GoogleApis extends Construct implements IConnectable {
+  readonly connectableName = "Google APIs";
+  /** The private zone for googleapis.com, when Private Google Access is on. */
+  readonly zone?: DnsManagedZone;
+  private readonly egress: EgressAllowance;
+
+  constructor(network: Network, props: { readonly project: string; readonly name: string; readonly privateAccess: boolean }) {
+    super(network, "google-apis");
+    const project = props.project;
+    if (props.privateAccess) {
+      const name = `${props.name}-googleapis`;
+      this.zone = new DnsManagedZone(this, "zone", {
+        project,
+        name,
+        dnsName: "googleapis.com.",
+        description: "Google APIs over Private Google Access (private.googleapis.com)",
+        visibility: "private",
+        privateVisibilityConfig: { networks: [{ networkUrl: network.resource.id }] },
+      });
+      new DnsRecordSet(this, "private", { project, managedZone: this.zone.name, name: "private.googleapis.com.", type: "A", ttl: 300, rrdatas: PRIVATE_GOOGLE_APIS_ADDRESSES });
+      new DnsRecordSet(this, "wildcard", { project, managedZone: this.zone.name, name: "*.googleapis.com.", type: "CNAME", ttl: 300, rrdatas: ["private.googleapis.com."] });
+      // Private Google Access leaves the VPC through the default internet gateway, whatever the other routes are.
+      new ComputeRoute(this, "route", { project, name: `${props.name}-private-googleapis`, network: network.resource.id, destRange: PRIVATE_GOOGLE_APIS_CIDR, nextHopGateway: "default-internet-gateway", priority: 900 });
+      this.egress = { cidr: PRIVATE_GOOGLE_APIS_CIDR, ports: [443], why: "Google APIs (private.googleapis.com)" };
+    } else {
+      this.egress = { cidr: "0.0.0.0/0", except: NON_INTERNET_RANGES, ports: [443], why: "Google APIs over the internet (privateGoogleApis off)" };
+    }
+  }
+
+  /** Google APIs need no grant of their own: each API's grants come with what is connected to (a secret, a database). */
+  connect(): Connection {
+    return { egress: [...METADATA_SERVER_EGRESS, this.egress], config: {}, secrets: {} };
   }
 }

@@ -96,7 +96,9 @@ describe.each(["staging", "production"])("the cloud report of %s", (env) => {
     expect(m.alerts.length).toBe(10);
     expect(m.alerts.filter((a) => a.severity === "P0").length).toBe(5);
     for (const a of m.alerts) expect(a.channels.length).toBeGreaterThan(0);
-    expect(m.uptime.map((u) => u.url)).toEqual(["https://app.example.com/health", "https://new.example.com/health"]);
+    // The environment's own hosts, as its config names them (staging and production share none).
+    const domain = env === "staging" ? "staging.example.com" : "example.com";
+    expect(m.uptime.map((u) => u.url)).toEqual([`https://app.${domain}/health`, `https://new.${domain}/health`]);
     expect(m.uptime.every((u) => u.alert?.startsWith("service-down-"))).toBe(true);
   });
 
