@@ -19,7 +19,8 @@ import { DnsStub, startDnsStub } from "./support/dns-stub";
 import { NGINX, nginxTest, RunningNginx, startNginx, testCertificate } from "./support/nginx-ns";
 
 type EnvName = keyof typeof environments;
-type RawEnv = { platform: { router: { phase: MigrationPhase; weightPercent?: number } } };
+type Release = { activeColor: "blue" | "green"; canaryPercent?: number; idle?: "warm" | "full" | "off" };
+type RawEnv = { platform: { router: { phase: MigrationPhase; weightPercent?: number } }; blueGreen?: Record<string, Release> };
 
 /** The router's nginx.conf as the stack for `env` (optionally with its config edited) synthesizes it. */
 function synthesizedRouterConfig(env: EnvName, edit?: (raw: RawEnv) => void): string {
@@ -39,16 +40,25 @@ function synthesizedRouterConfig(env: EnvName, edit?: (raw: RawEnv) => void): st
   return text;
 }
 
+/** Staging's router config at a release state of `blueGreen.api` (the path phase, as production runs). */
+const release = (state: Release) =>
+  synthesizedRouterConfig("staging", (raw) => {
+    raw.platform.router.phase = "path";
+    delete raw.platform.router.weightPercent;
+    raw.blueGreen!.api = { ...raw.blueGreen!.api, ...state };
+  });
+
 interface Answer {
   status: number;
   body: { backend?: string; url?: string; side?: string; phase?: string; proto?: string };
   headers: http.IncomingHttpHeaders;
 }
 
-const agent = new http.Agent({ keepAlive: true, maxSockets: 16 });
-function get(urlPath: string, headers: Record<string, string> = {}): Promise<Answer> {
+let agent = new http.Agent({ keepAlive: true, maxSockets: 16 });
+/** A GET through the router; `fresh` opens a connection of its own (no keep-alive). */
+function get(urlPath: string, headers: Record<string, string> = {}, fresh = false): Promise<Answer> {
   return new Promise((resolve, reject) => {
-    const req = http.get({ host: "127.0.0.1", port: 8080, path: urlPath, headers, agent, timeout: 5000 }, (res) => {
+    const req = http.get({ host: "127.0.0.1", port: 8080, path: urlPath, headers, agent: fresh ? false : agent, timeout: 5000 }, (res) => {
       let data = "";
       res.on("data", (c) => (data += c));
       res.on("end", () => {
@@ -61,7 +71,8 @@ function get(urlPath: string, headers: Record<string, string> = {}): Promise<Ans
         resolve({ status: res.statusCode ?? 0, body, headers: res.headers });
       });
     });
-    req.on("error", reject);
+    // Node's documented keep-alive race: a request on a reused idle connection the server closed at that moment.
+    req.on("error", (e) => reject(Object.assign(e, { reusedSocket: req.reusedSocket })));
     req.on("timeout", () => req.destroy(new Error("timeout")));
   });
 }
@@ -144,6 +155,7 @@ async function stopRouter(): Promise<void> {
   const n = nginx;
   nginx = undefined;
   agent.destroy();
+  agent = new http.Agent({ keepAlive: true, maxSockets: 16 });
   await n.stop();
 }
 
@@ -291,4 +303,105 @@ describe("the synthesized router config on real nginx", () => {
     dns.records.set(web, addresses.get(web)!);
     expect(backend).toBe("web-moved");
   }, 20_000);
+});
+
+/** Backends (`api-blue` / `api-green`) of the API route for `clients` distinct clients, `per` requests each. */
+async function colours(clients: number, prefix: string, per = 1, concurrency = 50): Promise<Map<string, Set<string | undefined>>> {
+  const seen = new Map<string, Set<string | undefined>>();
+  const ids = Array.from({ length: clients }, (_, i) => `${prefix}-${i}`);
+  for (let round = 0; round < per; round++) {
+    for (let i = 0; i < ids.length; i += concurrency) {
+      const batch = ids.slice(i, i + concurrency);
+      const answers = await Promise.all(batch.map((id) => get("/api/v3/items", { "x-client-id": id })));
+      answers.forEach((a, j) => {
+        if (a.status !== 200) throw new Error(`client ${batch[j]}: status ${a.status}`);
+        const set = seen.get(batch[j]) ?? new Set();
+        set.add(a.body.backend);
+        seen.set(batch[j], set);
+      });
+    }
+  }
+  return seen;
+}
+
+describe("a blue-green release on real nginx (the synthesized router config of staging)", () => {
+  test("canary 5 % over 4,000 clients lands within ±1 point, each client stays on its colour, and 25 % keeps every 5 % client on green", async () => {
+    await startRouter(release({ activeColor: "blue", canaryPercent: 5 }));
+    const five = await colours(4000, "canary", 2);
+    const green = [...five].filter(([, s]) => s.has("api-green")).map(([id]) => id);
+    const share = (green.length / five.size) * 100;
+    expect(share).toBeGreaterThanOrEqual(4);
+    expect(share).toBeLessThanOrEqual(6);
+    expect([...five.values()].filter((s) => s.size !== 1)).toEqual([]);
+    expect((await get("/api/v3/items", { "x-client-id": "canary-0" })).body.url).toBe("/items");
+
+    await startRouter(release({ activeColor: "blue", canaryPercent: 25 }));
+    const quarter = await colours(4000, "canary");
+    const share25 = ([...quarter.values()].filter((s) => s.has("api-green")).length / quarter.size) * 100;
+    expect(share25).toBeGreaterThanOrEqual(24);
+    expect(share25).toBeLessThanOrEqual(26);
+    // The split grows the canary's hash range from the top: a client moved to green stays on green as the weight grows.
+    expect(green.filter((id) => !quarter.get(id)!.has("api-green"))).toEqual([]);
+    console.log(`canary 5 %: ${green.length} of ${five.size} clients on green (${share.toFixed(2)} %); canary 25 %: ${share25.toFixed(2)} %`);
+  }, 60_000);
+
+  test("canary 100, promote and roll back while a bounded request loop runs (nginx reloads, no restart): 0 failed requests", async () => {
+    await startRouter(release({ activeColor: "blue", canaryPercent: 100 }));
+    expect((await get("/api/v3/x")).body.backend).toBe("api-green");
+    const master = nginx!.process.pid;
+    const results = { ok: 0, retried: 0, failed: [] as string[], byBackend: new Map<string, number>() };
+    let running = true;
+    const switches: number[] = [];
+    // Eight clients in a loop: half on fresh connections, half on keep-alive connections the reload closes.
+    const loops = Array.from({ length: 8 }, async (_, n) => {
+      for (let i = 0; running && i < 5000; i++) {
+        try {
+          const fresh = n % 2 === 0;
+          const ask = () => get("/api/v3/items", { "x-client-id": `loop-${n}-${i}` }, fresh);
+          // A GET that hit a keep-alive connection nginx closed while reloading is retried once on a new connection,
+          // as HTTP clients do for idempotent requests (RFC 9112, 9.3.1); it is counted.
+          const a = await ask().catch((e: Error & { reusedSocket?: boolean }) => {
+            if (!e.reusedSocket) throw e;
+            results.retried++;
+            return get("/api/v3/items", { "x-client-id": `loop-${n}-${i}` }, true);
+          });
+          if (a.status === 200) results.ok++;
+          else results.failed.push(`status ${a.status}`);
+          results.byBackend.set(String(a.body.backend), (results.byBackend.get(String(a.body.backend)) ?? 0) + 1);
+        } catch (e) {
+          results.failed.push(String(e));
+        }
+      }
+    });
+    const switchTo = async (state: Release, expected: string) => {
+      const conf = path.join(work, "next.conf");
+      const text = release(state);
+      await standIns(text);
+      fs.writeFileSync(conf, text);
+      expect(nginxTest(conf, { work, hosts: [`127.0.0.1 ${KUBE_DNS}`] }).status).toBe(0);
+      const sent = Date.now();
+      nginx!.reload(conf);
+      // New workers take new connections; old ones finish what they carry and leave.
+      let seen: string | undefined;
+      for (let i = 0; i < 250 && (seen = (await get("/api/v3/x", {}, true)).body.backend) !== expected; i++) await new Promise((r) => setTimeout(r, 20));
+      switches.push(Date.now() - sent);
+      expect(seen).toBe(expected);
+      await new Promise((r) => setTimeout(r, 300));
+    };
+    try {
+      await new Promise((r) => setTimeout(r, 300));
+      await switchTo({ activeColor: "green", canaryPercent: 0, idle: "full" }, "api-green"); // promote
+      await switchTo({ activeColor: "blue", canaryPercent: 0, idle: "full" }, "api-blue"); // roll back
+      await switchTo({ activeColor: "green", canaryPercent: 0, idle: "full" }, "api-green"); // forward again
+    } finally {
+      running = false;
+      await Promise.all(loops);
+    }
+    expect(nginx!.process.pid).toBe(master);
+    expect(nginx!.process.exitCode).toBeNull();
+    console.log(`promote/rollback under load: ${results.ok} ok, ${results.failed.length} failed, ${results.retried} keep-alive retries; new config serving after ${switches.join("/")} ms; ${[...results.byBackend].map(([b, n]) => `${b} ${n}`).join(", ")}`);
+    expect(results.failed).toEqual([]);
+    expect(results.ok).toBeGreaterThan(500);
+    expect(results.byBackend.get("api-blue")).toBeGreaterThan(0);
+  }, 60_000);
 });
