@@ -100,14 +100,14 @@ export class GcpStack extends TerraformStack {
 
     this.platform = new ParallelPlatform(this, "platform", platformProps(config));
 
+    // Watches the constructs themselves: the router's access lines, the database and the cache.
     this.monitoring = new Monitoring(this, "monitoring", {
       ...config.monitoring,
       project,
       displayPrefix: config.name,
-      namespace: this.platform.plan.namespace,
-      databaseId: `${project}:${this.database.instanceName}`,
-      databaseMaxConnections: this.database.maxConnections,
-      redisInstanceId: this.cache.resource.id,
+      platform: this.platform,
+      database: this.database,
+      cache: this.cache,
       labels,
     });
 

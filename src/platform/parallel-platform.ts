@@ -6,9 +6,9 @@ import { applyProblems, Problem, unless } from "../validation/problem";
 import { ParallelPlatformProps } from "./options";
 import { planPlatform, PlatformPlan, ROUTER_SERVICE } from "./plan";
 import { DockerTarget } from "./private/docker-target";
-import { KubernetesTarget, ROUTER_NAME_LABEL } from "./private/kubernetes-target";
+import { KubernetesTarget, ROUTER_CONTAINER_NAME, ROUTER_NAME_LABEL } from "./private/kubernetes-target";
 import { routeClashProblems, RouterRelease } from "./release";
-import { NewRoute, renderRouterConfig, routePathProblem } from "./router-config";
+import { ACCESS_LOG_KIND, NewRoute, renderRouterConfig, routePathProblem } from "./router-config";
 
 /**
  * The new platform next to the legacy one: a port plan that never touches a legacy port, the services on
@@ -52,6 +52,20 @@ export class ParallelPlatform extends Construct {
     } else {
       this.target = new DockerTarget(this, "docker", { props, plan: this.plan, routerConfig: this.routerConfig, routerConfigHash: this.routerConfigHash });
     }
+  }
+
+  /**
+   * Kubernetes target: the Cloud Logging filter that selects the router's JSON access lines (GKE ships a container's
+   * JSON stdout as `jsonPayload`), which log-based metrics count and measure.
+   */
+  get accessLogFilter(): string {
+    if (!(this.target instanceof KubernetesTarget)) throw new Error(`${this.node.path}: accessLogFilter exists only on the Kubernetes target (Docker logs stay on the host).`);
+    return [
+      'resource.type="k8s_container"',
+      `resource.labels.namespace_name="${this.plan.namespace}"`,
+      `resource.labels.container_name="${ROUTER_CONTAINER_NAME}"`,
+      `jsonPayload.kind="${ACCESS_LOG_KIND}"`,
+    ].join(" AND ");
   }
 
   /** The router's nginx.conf: the services' routes and every release added so far. */

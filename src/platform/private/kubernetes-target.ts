@@ -21,6 +21,8 @@ export interface KubernetesTargetProps extends TargetProps {
 /** Label every new-platform workload carries; network policies select on it. */
 export const PART_OF_LABEL = "app.kubernetes.io/part-of";
 const NAME_LABEL = "app.kubernetes.io/name";
+/** The router's container: what its log entries carry as `resource.labels.container_name`. */
+export const ROUTER_CONTAINER_NAME = "nginx";
 /** The label that selects the router's pods (with its workload name as the value). */
 export const ROUTER_NAME_LABEL = NAME_LABEL;
 
@@ -191,7 +193,7 @@ export class KubernetesTarget extends Construct {
             securityContext: restrictedPodSecurityContext(router.spec.runAsUser),
             container: [
               {
-                name: "nginx",
+                name: ROUTER_CONTAINER_NAME,
                 image: router.spec.image,
                 imagePullPolicy: "Always",
                 port: [{ containerPort: ROUTER_CONTAINER_PORT, name: "http" }],
