@@ -60,7 +60,8 @@ function withoutIgnored(body: Body, ignored: readonly string[]): Body {
 }
 
 const same = (a: unknown, b: unknown) => JSON.stringify(a) === JSON.stringify(b);
-const refsIn = (value: unknown): string[] => [...JSON.stringify(value ?? null).matchAll(/\$\{([a-z0-9_]+\.[\w-]+)\}/g)].map((m) => m[1]);
+/** The addresses a resource's `depends_on` names (`type.name`, as cdktf writes them). */
+const dependsOn = (body: Body | undefined): string[] => (Array.isArray(body?.depends_on) ? (body.depends_on as unknown[]).filter((d): d is string => typeof d === "string").map((d) => d.replace(/^\$\{(.*)\}$/, "$1")) : []);
 
 /** The targets of a release step: everything that changes, in two applies, and what a targeted apply cannot do. */
 export function releaseTargets(before: StackJson, after: StackJson): ReleaseTargets {
@@ -95,7 +96,7 @@ export function releaseTargets(before: StackJson, after: StackJson): ReleaseTarg
   }
   const all = changes.map((c) => c.address);
   // A target another target orders itself after (`depends_on`) goes first: capacity before traffic.
-  const first = all.filter((addr) => changes.some((c) => c.address !== addr && c.action !== "delete" && refsIn(resourceOf(after, c.address)?.depends_on).includes(addr)));
+  const first = all.filter((addr) => changes.some((c) => c.address !== addr && c.action !== "delete" && dependsOn(resourceOf(after, c.address)).includes(addr)));
   const untargetable: string[] = [];
   for (const block of new Set([...Object.keys(before), ...Object.keys(after)])) {
     if (block === "resource" || block === "//") continue;

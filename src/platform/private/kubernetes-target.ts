@@ -3,7 +3,7 @@ import { DeploymentV1 } from "@cdktf/provider-kubernetes/lib/deployment-v1";
 import { EndpointSliceV1 } from "@cdktf/provider-kubernetes/lib/endpoint-slice-v1";
 import { NamespaceV1 } from "@cdktf/provider-kubernetes/lib/namespace-v1";
 import { NetworkPolicyV1, NetworkPolicyV1SpecEgress, NetworkPolicyV1SpecIngress } from "@cdktf/provider-kubernetes/lib/network-policy-v1";
-import { ITerraformDependable } from "cdktf";
+import { dependable, ITerraformDependable } from "cdktf";
 import { PodDisruptionBudgetV1 } from "@cdktf/provider-kubernetes/lib/pod-disruption-budget-v1";
 import { ServiceV1 } from "@cdktf/provider-kubernetes/lib/service-v1";
 import { Construct } from "constructs";
@@ -244,7 +244,7 @@ export class KubernetesTarget extends Construct {
     const peer = namespace ? { podSelector: { matchLabels: { ...podLabels } }, namespaceSelector: { matchLabels: { "kubernetes.io/metadata.name": namespace } } } : { podSelector: { matchLabels: { ...podLabels } } };
     this.routerEgress.push({ to: [peer], ports: [{ port: String(port), protocol: "TCP" }] });
     this.routerNetworkPolicy.spec.putEgress([...this.routerEgress]);
-    const deps = new Set([...(this.routerConfigMap.dependsOn ?? []), ...dependables.map((d) => d.fqn)]);
-    this.routerConfigMap.dependsOn = [...deps];
+    // As cdktf writes a `dependsOn` prop: plain addresses (Terraform refuses interpolations in depends_on).
+    this.routerConfigMap.dependsOn = [...(this.routerConfigMap.dependsOn ?? []), ...dependables.map((d) => dependable(d))];
   }
 }
