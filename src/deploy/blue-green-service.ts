@@ -218,10 +218,13 @@ export class BlueGreenService extends Construct implements RouterRelease {
    * Contains Terraform references when the namespace is one; publish it through a TerraformOutput then.
    */
   readonly secretProviderClassYaml?: string;
-  // RouterRelease
+  /** The service's name on the router (its access lines' `service`). */
   readonly releaseName: string;
+  /** The router location it gets from `ParallelPlatform.addRelease()`; undefined: not on the router. */
   readonly routePath?: string;
+  /** Labels of every pod of both colours: what the router's egress policy is opened to. */
   readonly podSelector: Readonly<Record<string, string>>;
+  /** The container port (the Services' target port). */
   readonly podPort: number;
 
   private readonly props: BlueGreenServiceProps;

@@ -15,15 +15,20 @@ export function otherColor(color: Color): Color {
  * - `off`: no Deployment at all (a rollback creates it first).
  */
 export const IDLE_MODES = ["warm", "full", "off"] as const;
+/** One of {@link IDLE_MODES}. */
 export type IdleMode = (typeof IDLE_MODES)[number];
 
 /** What decides the capacity plan; every number already defaulted and validated. */
 export interface CapacityPlanInput {
+  /** The live colour. */
   readonly activeColor: Color;
   /** Which colours have an image (a colour without one is not deployed). */
   readonly hasImage: Record<Color, boolean>;
+  /** Share of the requests on the idle colour, 0-100. */
   readonly canaryPercent: number;
+  /** What the colour serving nothing keeps. */
   readonly idle: IdleMode;
+  /** The autoscaling bounds. */
   readonly minReplicas: number;
   readonly maxReplicas: number;
 }
@@ -40,9 +45,11 @@ export interface ColorPlan {
    * `maxReplicas`. 0: no Deployment (no image, or `idle: "off"`).
    */
   readonly floor: number;
+  /** Why it runs what it runs. */
   readonly role: ColorRole;
 }
 
+/** Each colour's share of the requests and capacity. */
 export interface CapacityPlan {
   readonly colors: Record<Color, ColorPlan>;
   /** The colours the router sends requests to, the live colour first. */

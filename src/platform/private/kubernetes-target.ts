@@ -41,7 +41,9 @@ export class KubernetesTarget extends Construct {
   readonly legacyEndpoints?: EndpointSliceV1;
   readonly routerDeployment: DeploymentV1;
   readonly routerService: ServiceV1;
+  /** The router's nginx.conf (its config hash is in the router's pod template). */
   readonly routerConfigMap: ConfigMapV1;
+  /** The router's NetworkPolicy; releases add their egress (`routeTo`). */
   readonly routerNetworkPolicy: NetworkPolicyV1;
   private readonly routerEgress: NetworkPolicyV1SpecEgress[];
 
