@@ -30,13 +30,16 @@ export const staging = defineEnvironment({
     // The router's image from our Artifact Registry (a remote repository of Docker Hub): nodes pull it like the rest.
     router: { image: "europe-west1-docker.pkg.dev/tandem-shared/dockerhub/nginxinc/nginx-unprivileged:1.27.3-alpine", domain: "staging.example.com", phase: "weighted", weightPercent: 25, replicas: 2 },
   },
-  // The new platform's API (seed 000) as a blue-green service. Promote: set activeColor to the other colour.
+  // The new platform's API (seed 000) as a blue-green service on the router's /api/v3/ (legacy NetBox keeps /api/).
+  // Release steps edit the three lines below: `npm run release -- staging api canary 5|25|50|100, promote, finish, rollback`.
   blueGreen: {
     api: {
       blue: { image: "europe-west1-docker.pkg.dev/tandem-shared/platform/api:1.4.0" },
       green: { image: "europe-west1-docker.pkg.dev/tandem-shared/platform/api:1.5.0" },
       activeColor: "blue",
       canaryPercent: 0,
+      idle: "warm",
+      routePath: "/api/v3/",
       containerPort: 8080,
       healthPath: "/health",
       config: { LOG_LEVEL: "info" },

@@ -46,6 +46,7 @@ export { LEGACY_DEFAULTS, PARALLEL_PLATFORM_DEFAULTS, PLATFORM_SERVICE_DEFAULTS,
 export type { LegacySystem, ParallelPlatformOptions, ParallelPlatformProps, PlatformService, PlatformTarget, PortOptions, RouterSpec } from "./platform/options";
 export { MIGRATION_PHASES, ACCESS_LOG_FIELDS, ACCESS_LOG_KIND, CLIENT_COOKIE, CLIENT_ID_HEADER } from "./platform/router-config";
 export type { MigrationPhase } from "./platform/router-config";
+export type { ReleaseBackend, RouteOwner, RouterRelease } from "./platform/release";
 export { PART_OF_LABEL } from "./platform/private/kubernetes-target";
 export type { DockerTarget, TargetProps } from "./platform/private/docker-target";
 export type { KubernetesTarget, KubernetesTargetProps } from "./platform/private/kubernetes-target";
@@ -53,8 +54,9 @@ export { BLOCKS, OFFSET_FAMILIES, PORT_CATEGORIES, planPorts, PortConflictError 
 export type { PortAssignment, PortCategory, PortConflict, PortPlan, PortPlanInput, PortRange, PortRequest, PortStrategy } from "./ports/plan";
 
 // Blue-green releases
-export { BlueGreenService, BLUE_GREEN_DEFAULTS, COLORS, otherColor } from "./deploy/blue-green-service";
-export type { ColorPlan, ReplicaPlan } from "./deploy/private/replica-plan";
+export { BlueGreenService, BLUE_GREEN_DEFAULTS, COLORS, IDLE_MODES, otherColor } from "./deploy/blue-green-service";
+export { canaryFloor, planCapacity } from "./deploy/private/capacity-plan";
+export type { CapacityPlan, CapacityPlanInput, ColorPlan, ColorRole, IdleMode } from "./deploy/private/capacity-plan";
 export type { AutoscalingSpec, BlueGreenServiceOptions, BlueGreenServiceProps, Color, ColorSpec, EgressRule, PeerSelector, ResourceQuantities } from "./deploy/blue-green-service";
 
 // Access
@@ -97,4 +99,5 @@ export { memorystoreProblems } from "./cache/rules";
 export { monitoringProblems } from "./monitoring/rules";
 export { platformProblems } from "./platform/plan";
 export { blueGreenProblems } from "./deploy/rules";
+export { routeClashProblems } from "./platform/release";
 export { accessRolesProblems } from "./access/rules";

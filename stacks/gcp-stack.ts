@@ -16,7 +16,7 @@ import { EnableApis } from "../src/project/apis";
 import { PLATFORM_OUTPUTS, PlatformOutputKey } from "../src/outputs";
 import { MEMORYSTORE_TLS_PORT } from "../src/cache";
 import { BlueGreenService } from "../src/deploy";
-import { LEGACY_SERVICE, ParallelPlatform, PART_OF_LABEL, resolveRouter } from "../src/platform";
+import { LEGACY_SERVICE, ParallelPlatform, resolveRouter } from "../src/platform";
 import { platformProps } from "./platform-props";
 
 /**
@@ -118,14 +118,14 @@ export class GcpStack extends TerraformStack {
 
     this.platform = new ParallelPlatform(this, "platform", platformProps(config, this.cluster.readyForWorkloads));
 
+    // Watches the constructs themselves: the router's access lines, the database and the cache.
     this.monitoring = new Monitoring(this, "monitoring", {
       ...config.monitoring,
       project,
       displayPrefix: config.name,
-      namespace: this.platform.plan.namespace,
-      databaseId: `${project}:${this.database.instanceName}`,
-      databaseMaxConnections: this.database.maxConnections,
-      redisInstanceId: this.cache.resource.id,
+      platform: this.platform,
+      database: this.database,
+      cache: this.cache,
       labels,
     });
 
@@ -136,14 +136,14 @@ export class GcpStack extends TerraformStack {
         project,
         ...bg,
         // Only the migration router may call it; it may call only DNS, the database and the cache.
-        allowFrom: [{ podLabels: { "app.kubernetes.io/name": this.platform.plan.router.workloadName } }],
-        // Part of the platform, so the router's own egress policy lets it reach these pods.
-        podLabels: { [PART_OF_LABEL]: config.platform.name },
+        allowFrom: [{ podLabels: { ...this.platform.routerSelector } }],
         egress: [
           { cidr: this.network.privateServiceRanges.sql.cidr, ports: [5432] },
           { cidr: this.network.privateServiceRanges.redis.cidr, ports: [MEMORYSTORE_TLS_PORT] },
         ],
       });
+      // Its route on the router, split between its colours; the router's egress is derived from its selector.
+      if (bg.routePath !== undefined) this.platform.addRelease(this.blueGreen[name]);
     }
 
     // Seed 002's table; write access is scoped to the workloads of each area, by name.

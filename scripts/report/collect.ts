@@ -171,19 +171,21 @@ function blueGreenModel(name: string, bg: BlueGreenService, at: ReadonlyMap<stri
     const deployment = bg.deployments[color];
     return deployment ? str(at.get(deployment.node.path)?.body, "spec.template.spec.container.image") : undefined;
   };
-  const colors = COLORS.map((color) => ({ color, image: image(color), replicas: bg.plan.colors[color].replicas, serving: bg.plan.colors[color].serving, autoscaled: bg.plan.colors[color].autoscaled }));
+  // Capacity is an HPA floor per colour (both colours autoscale from it); serving means the router sends it requests.
+  const colors = COLORS.map((color) => ({ color, image: image(color), replicas: bg.plan.colors[color].floor, serving: bg.plan.serving.includes(color), autoscaled: bg.plan.colors[color].floor > 0 }));
+  const canaryPercent = bg.plan.colors[bg.idleColor].weightPercent;
   const idle = colors.find((c) => c.color === bg.idleColor)!;
   const services = { shared: bg.serviceName, active: bg.activeServiceName, preview: bg.previewServiceName };
   const switched = `${services.shared}, ${services.active} and ${services.preview} switch their selectors to ${idle.color}`;
   let promote: string;
   if (!idle.image) promote = `${idle.color} has no image: set ${idle.color}.image first`;
   else if (idle.replicas === 0) promote = `activeColor "${idle.color}": ${switched}; ${idle.color} (${shortImage(idle.image)}) has no pods yet, so the switch waits for them to start`;
-  else promote = `activeColor "${idle.color}": ${switched}; ${idle.color} (${shortImage(idle.image)}) already runs ${idle.replicas} pod${idle.replicas === 1 ? "" : "s"}, so the switch is immediate`;
+  else promote = `activeColor "${idle.color}": ${switched}; ${idle.color} (${shortImage(idle.image)}) already keeps ${idle.replicas} pod${idle.replicas === 1 ? "" : "s"} (its HPA floor), so the switch is immediate`;
   const rollback =
-    bg.effectiveCanaryPercent > 0
+    canaryPercent > 0
       ? `canaryPercent 0: all traffic back on ${bg.activeColor}; ${idle.color} goes back to idle`
       : `after a promotion, activeColor "${bg.activeColor}" switches back; ${bg.activeColor} stays warm at the idle replica count`;
-  return { name, activeColor: bg.activeColor, idleColor: bg.idleColor, effectiveCanaryPercent: bg.effectiveCanaryPercent, colors, services, promote, rollback };
+  return { name, activeColor: bg.activeColor, idleColor: bg.idleColor, effectiveCanaryPercent: canaryPercent, colors, services, promote, rollback };
 }
 
 // ---- access ----------------------------------------------------------------------------------------------------

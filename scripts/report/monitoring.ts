@@ -3,7 +3,7 @@
  * `uptimeChecks`), each read in the synthesized resource its construct path names.
  */
 import { AlertModel, MonitoringModel, UptimeModel } from "./model";
-import { get, isObject, list, referencedAddress, str, SynthResource } from "./terraform-json";
+import { get, isObject, list, referencedAddress, resolveReferences, str, SynthResource } from "./terraform-json";
 
 /** Construct paths by name, as the Monitoring construct keys them. */
 export interface MonitoringConstructs {
@@ -21,7 +21,11 @@ export function monitoringModel(constructs: MonitoringConstructs, at: ReadonlyMa
     const target = str(r?.body, "labels.email_address") ?? str(r?.body, "labels.topic") ?? "";
     return { name, target: `${str(r?.body, "type") ?? "?"} ${target}`.trim() };
   });
-  const alerts: AlertModel[] = Object.entries(constructs.alertPolicies).map(([name, path]) => alertOf(name, resource(path), channelByAddress));
+  const byAddress = new Map([...at.values()].map((r) => [r.address, r]));
+  const alerts: AlertModel[] = Object.entries(constructs.alertPolicies).map(([name, path]) => {
+    const alert = alertOf(name, resource(path), channelByAddress);
+    return { ...alert, condition: resolveReferences(alert.condition, byAddress) };
+  });
   alerts.sort((a, b) => a.severity.localeCompare(b.severity));
   const uptime: UptimeModel[] = Object.entries(constructs.uptimeChecks).map(([name, path]) => {
     const r = resource(path);

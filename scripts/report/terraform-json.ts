@@ -87,3 +87,14 @@ export function displayName(r: SynthResource): string {
   }
   return r.address;
 }
+
+/**
+ * `${google_x.y.attr}` inside a string, replaced by that resource's `attr` where the stack sets it to a literal
+ * (a log metric's `name`, a namespace's `metadata.name`); a reference the JSON cannot answer stays as it is.
+ */
+export function resolveReferences(text: string, byAddress: ReadonlyMap<string, SynthResource>): string {
+  return text.replace(/\$\{([a-z0-9_]+\.[A-Za-z0-9_-]+)\.([a-z0-9_.]+)\}/g, (whole, address: string, attr: string) => {
+    const value = str(byAddress.get(address)?.body, attr.replace(/\.0\./g, "."));
+    return value !== undefined && !value.includes("${") ? value : whole;
+  });
+}

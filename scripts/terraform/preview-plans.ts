@@ -20,7 +20,8 @@ import { EXIT, runCli } from "../../src/preview/cli";
 import { addEnvironmentStacks } from "../../stacks";
 import { failed, formatResults, passed, skipped, StepResult, tally } from "./lib/report";
 import { run } from "./lib/run";
-import { changesResources, PlanForState, PLANTED, ProviderSchemas, State, stateFromPlan } from "./lib/state-from-plan";
+import { converge } from "./lib/plans";
+import { changesResources, PlanForState, PLANTED } from "./lib/state-from-plan";
 import { findTerraform, probeProviders, providerSource, requiredProviders, workDirectory } from "./lib/terraform";
 
 const results: StepResult[] = [];
@@ -223,19 +224,6 @@ function planChecks(terraform: Terraform, work: string, base: StackJson): void {
   const asStaging = preview([`staging=${replace}`]);
   check("the same plan in staging: a warning, exit 0", asStaging.code === EXIT.ok && asStaging.stdout.includes("[!WARNING]"), asStaging.stdout.slice(0, 400));
   noSecrets("production replacement", blocked.stdout, blocked.stderr, acked.stdout);
-}
-
-/** A state whose plan is "No changes": the create plan's values, merged with later plans until nothing changes. */
-function converge(terraform: Terraform, dir: string, create: PlanForState, plan: (dir: string, file: string) => { json: PlanForState }): State {
-  const schemas = JSON.parse(terraform(dir, ["providers", "schema", "-json"])) as ProviderSchemas;
-  let state = stateFromPlan(create, schemas);
-  for (let round = 1; round <= 10; round++) {
-    fs.writeFileSync(path.join(dir, "terraform.tfstate"), JSON.stringify(state));
-    const next = plan(dir, `converge-${path.basename(dir)}.json`).json;
-    if (!changesResources(next)) return state;
-    state = stateFromPlan(next, schemas, state);
-  }
-  throw new Error(`the synthesized state of ${path.basename(dir)} did not converge in 10 rounds`);
 }
 
 function finish(): number {

@@ -7,6 +7,7 @@
  *   checkov   `checkov --framework terraform_json --skip-download`, minus test/terraform/checkov-suppressions.json
  *   plan      Google stacks: `terraform plan -refresh=false` with the real providers and a dummy token, which
  *             must succeed; the Docker stack is planned and applied for real by `npm run test:e2e`.
+ * then, for staging, the release steps as targeted plans against a converged state (release-plans.ts).
  * Providers come the Terraform way (see lib/terraform.ts). A step that needs something this machine lacks
  * (Terraform, a provider, checkov) is skipped with the reason; the others still run.
  */
@@ -14,6 +15,7 @@ import fs from "node:fs";
 import path from "node:path";
 import { CheckovScan, checkovInput, constructPathOf, ensureCheckov, loadSuppressions, parseCheckov, Suppression } from "./lib/checkov";
 import { failed, formatResults, passed, skipped, StepResult, tally } from "./lib/report";
+import { releasePlanChecks } from "./release-plans";
 import { firstError, indent, run } from "./lib/run";
 import { findTerraform, probeProviders, ProviderSource, providerAddress, providerSource, requiredProviders, TerraformCli, workDirectory } from "./lib/terraform";
 
@@ -197,6 +199,11 @@ function main(): number {
         results.push(...checkovResults(stack, scan, r.seconds, log));
       }
     }
+  }
+
+  if (stacks.includes("staging")) {
+    log("\n==> [staging] release steps on real plans (targeted)");
+    results.push(...releasePlanChecks({ tf, source, unavailable, work, log }));
   }
 
   const stale = supp.entries.map((e, i): [Suppression, number] => [e, i]).filter(([, i]) => !used.has(i));

@@ -13,6 +13,7 @@ import { gkeClusterProblems } from "../gke/rules";
 import { monitoringProblems } from "../monitoring/rules";
 import { cidrRule, networkProblems, overlapProblems } from "../network/rules";
 import { LEGACY_SERVICE, legacyEndpoint, planPlatform, publicHosts, ROUTER_SERVICE, workloadName } from "../platform/plan";
+import { routeClashProblems } from "../platform/release";
 import { errorsOf, formatProblem, Problem, ProblemPath, under, unless } from "../validation/problem";
 import { gcpLabels } from "../validation/rules";
 import { ACKNOWLEDGEABLE, COMMON_SECTIONS, DOCKER_SECTIONS, DockerEnvironmentConfig, EnvironmentConfig, GCP_SECTIONS, GcpEnvironmentConfig } from "./schema";
@@ -147,7 +148,17 @@ function gcpProblems(environment: string, c: Partial<GcpEnvironmentConfig>): Pro
     ];
     out.push(...overlapProblems(ranges).filter((p) => p.path[0] === "gke"));
   }
-  if (c.platform && c.blueGreen) out.push(...nameClashes(c.platform.name, Object.keys(c.platform.services), Object.keys(c.blueGreen)));
+  if (c.platform && c.blueGreen) {
+    out.push(...nameClashes(c.platform.name, Object.keys(c.platform.services), Object.keys(c.blueGreen)));
+    // The router sends a path to one place: a release's routePath is neither a service's nor another release's.
+    const services = Object.entries(c.platform.services)
+      .filter(([, s]) => s.routePath !== undefined)
+      .map(([n, s]) => ({ owner: `platform service ${n} (platform.services.${n}.routePath)`, path: s.routePath! }));
+    const releases = Object.entries(c.blueGreen)
+      .filter(([, b]) => b.routePath !== undefined)
+      .map(([n, b]) => ({ owner: n, path: b.routePath! }));
+    out.push(...under(["blueGreen"], routeClashProblems(services, releases)));
+  }
   if (environment === "production") out.push(...productionAcknowledgements(c));
   return out;
 }

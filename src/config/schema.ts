@@ -11,6 +11,7 @@ import type { BootstrapOptions } from "../bootstrap/bootstrap";
 import type { MemorystoreOptions } from "../cache/memorystore";
 import type { CloudSqlDbOptions } from "../database/cloud-sql-db";
 import type { BlueGreenServiceOptions } from "../deploy/blue-green-service";
+import { IDLE_MODES } from "../deploy/private/capacity-plan";
 import type { GkeClusterOptions } from "../gke/gke-cluster";
 import type { MonitoringOptions } from "../monitoring/monitoring";
 import type { NetworkOptions } from "../network/network";
@@ -155,8 +156,8 @@ export const blueGreenSchema = z
     green: z.object({ image: str.optional() }).strict(),
     activeColor: z.enum(["blue", "green"]),
     canaryPercent: num.optional(),
-    canaryReplicas: num.optional(),
-    idleReplicas: num.optional(),
+    idle: z.enum(IDLE_MODES).optional(),
+    routePath: str.optional(),
     containerPort: num,
     healthPath: str.optional(),
     autoscaling: z.object({ minReplicas: num.optional(), maxReplicas: num.optional(), cpuPercent: num.optional(), memoryPercent: num.optional() }).strict().optional(),
@@ -214,7 +215,7 @@ export const GCP_SECTIONS = {
   database: databaseSchema,
   cache: cacheSchema,
   monitoring: monitoringSchema,
-  /** Blue-green services by name; promotion and rollback change `activeColor`. */
+  /** Blue-green services by name; release steps change `canaryPercent`, `activeColor` and `idle` (`npm run release`). */
   blueGreen: z.record(str, blueGreenSchema).optional(),
   /** Seed 002's access table: roles -> members and a level per area. */
   access: accessSchema,

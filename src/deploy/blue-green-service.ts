@@ -9,18 +9,19 @@ import { NetworkPolicyV1, NetworkPolicyV1SpecIngressFrom } from "@cdktf/provider
 import { PodDisruptionBudgetV1 } from "@cdktf/provider-kubernetes/lib/pod-disruption-budget-v1";
 import { ServiceAccountV1 } from "@cdktf/provider-kubernetes/lib/service-account-v1";
 import { ServiceV1 } from "@cdktf/provider-kubernetes/lib/service-v1";
-import { Annotations, ITerraformDependable } from "cdktf";
+import { ITerraformDependable } from "cdktf";
 import { Construct } from "constructs";
 import { createHash } from "node:crypto";
 import { restrictedContainerSecurityContext, restrictedPodSecurityContext, RESTRICTED_NAMESPACE_LABELS } from "../platform/pod-security";
-import { Color, ColorPlan, COLORS, otherColor, planReplicas, ReplicaPlan } from "./private/replica-plan";
+import type { ReleaseBackend, RouterRelease } from "../platform/release";
+import { CapacityPlan, Color, ColorPlan, ColorRole, COLORS, IdleMode, IDLE_MODES, otherColor, planCapacity } from "./private/capacity-plan";
 import { GKE_SECRETS_CSI_DRIVER, secretProviderClassYaml } from "./private/secret-provider-class";
 import { blueGreenObjectNames, blueGreenProblems } from "./rules";
 import { applyProblems, unless } from "../validation/problem";
 import { known, rfc1035 } from "../validation/rules";
 
-export { COLORS, otherColor };
-export type { Color, ColorPlan, ReplicaPlan };
+export { COLORS, IDLE_MODES, otherColor };
+export type { CapacityPlan, Color, ColorPlan, ColorRole, IdleMode };
 
 /** One colour's release. */
 export interface ColorSpec {
@@ -68,19 +69,23 @@ export interface BlueGreenServiceOptions {
   /** The live colour. Promotion sets it to the other colour; rollback sets it back. */
   readonly activeColor: Color;
   /**
-   * Canary: share of the traffic of the shared `<name>` Service that goes to the idle colour, 0-100.
-   * Carried out by replica ratio, so it is a multiple of 100 / `canaryReplicas` % (see the class docs).
+   * Canary: share of the route's requests the migration router sends to the idle colour, 0-100 with at most two
+   * decimals: exact per request and sticky per client (nginx `split_clients`). Needs `routePath`.
    * @default 0 (no canary)
    */
   readonly canaryPercent?: number;
-  /** Pods of both colours together during a canary; 20 makes the seed's steps 5/25/50 % exact. @default - autoscaling.maxReplicas */
-  readonly canaryReplicas?: number;
   /**
-   * Pods the idle colour keeps: the autoscaling minimum keeps it warm for an instant rollback, fewer save
-   * capacity, 0 removes its Deployment (rollback then waits for new pods to start).
-   * @default - autoscaling.minReplicas (kept warm)
+   * What the colour that serves no traffic keeps: `warm` (the autoscaling minimum), `full` (the maximum: the rollback
+   * window after a promotion, until the release is finished) or `off` (no Deployment).
+   * @default "warm"
    */
-  readonly idleReplicas?: number;
+  readonly idle?: IdleMode;
+  /**
+   * The migration router's location for it (e.g. `/api/v3/`; the prefix is stripped), once `ParallelPlatform.addRelease()`
+   * puts it on the router.
+   * @default - not on the router (only the `<name>` Service, the live colour)
+   */
+  readonly routePath?: string;
   readonly containerPort: number;
   /** Path of the startup, liveness and readiness probes. @default "/health" */
   readonly healthPath?: string;
@@ -123,13 +128,14 @@ export interface BlueGreenServiceProps extends BlueGreenServiceOptions {
   readonly allowFrom?: PeerSelector[];
   /** Destinations it may call besides DNS (database, cache). @default [] */
   readonly egress?: EgressRule[];
-  /** Extra pod labels, e.g. `app.kubernetes.io/part-of` so the platform's router may call the pods. @default {} */
+  /** Extra pod labels (never in the selectors). @default {} */
   readonly podLabels?: Record<string, string>;
 }
 
 /** The defaults of {@link BlueGreenServiceOptions}, as documented there. */
 export const BLUE_GREEN_DEFAULTS = {
   canaryPercent: 0,
+  idle: "warm",
   healthPath: "/health",
   autoscaling: { minReplicas: 3, maxReplicas: 10, cpuPercent: 70, memoryPercent: 80 },
   minAvailable: 2,
@@ -142,48 +148,48 @@ const DEFAULT_AUTOSCALING: Required<AutoscalingSpec> = BLUE_GREEN_DEFAULTS.autos
 const COLOR_LABEL = "tandem.dev/color";
 const NAME_LABEL = "app.kubernetes.io/name";
 const KNOWN_PROPS = new Set<string>([
-  "name", "namespace", "createNamespace", "project", "blue", "green", "activeColor", "canaryPercent", "canaryReplicas", "idleReplicas",
+  "name", "namespace", "createNamespace", "project", "blue", "green", "activeColor", "canaryPercent", "idle", "routePath",
   "containerPort", "healthPath", "autoscaling", "minAvailable", "requests", "limits", "config", "secrets", "env", "allowFrom", "egress",
   "podLabels", "automountServiceAccountToken", "preStopSleepSeconds",
 ]);
 
 /**
- * One service as two colours on Kubernetes. `<name>-blue` and `<name>-green` are Deployments with their own
- * images; `<name>-active` selects the live colour, `<name>-preview` the idle one (test a release there before
- * promoting it), and `<name>` is what clients and the router call: the live colour, both colours during a canary.
+ * One service as two colours on Kubernetes. `<name>-blue` and `<name>-green` are Deployments with their own images,
+ * each behind a Service of the same name: those are what the migration router splits the service's route between,
+ * with exact per-request weights, sticky per client (`ParallelPlatform.addRelease()`). `<name>-active` selects the
+ * live colour, `<name>-preview` the idle one (test a release there before it gets traffic), and `<name>` the live
+ * colour for clients that bypass the router (they see no canary; they move at promotion).
  *
- * **Promotion** is `activeColor` set to the other colour, **rollback** the same line set back. Only Service
- * selectors and replica counts (HPA bounds) change; the colour that goes live is already running, so the switch is
- * immediate. One `cdktf deploy` applies it in a safe order (`depends_on`): first the colour that will serve is
- * brought to size (Terraform waits for its rollout), then the Services switch, then the colour that stops serving
- * is scaled to `idleReplicas` or removed (`create_before_destroy` keeps a removal after the switch).
+ * **Release steps** are config: `canaryPercent` 5 → 25 → 50 → 100 moves the router's split; **promote** is
+ * `activeColor` set to the other colour with the old one kept `idle: "full"` (the rollback window); **rollback** sets
+ * `activeColor` back (or `canaryPercent` to 0 during a canary); **finish** sets `idle` back to `warm` (or `off`).
+ * `npm run release` carries each out with a targeted apply.
  *
- * **Replicas vs. HPA**: the HPA owns the replica count of the colour that autoscales (Terraform ignores
- * `spec.replicas` there, so a deploy never resets a scaled-up Deployment); every other colour is pinned (HPA
- * min = max = the planned count, and Terraform sets the same count).
+ * **Capacity** (see `planCapacity`): both colours autoscale whenever they run (HPA floor..max, CPU 70 % /
+ * memory 80 %); a step only moves HPA floors. The colour traffic moves to has its floor raised to its share of the
+ * maximum first, the colour traffic leaves keeps the maximum until `finish`, so no step drops capacity under load.
+ * The HPAs own the Deployments' replica counts (Terraform ignores `spec.replicas`, so a deploy never resets a
+ * scaled-up colour); `idle: "off"` removes a colour's Deployment, HPA and PDB.
  *
- * **Canary trade-off**: the weight is a replica ratio behind the shared `<name>` Service, whose endpoints get
- * connections evenly. It needs no extra component and works for every client, but it is approximate: the weight is
- * a multiple of 100 / N % of the N = `canaryReplicas` pods (default the HPA maximum, 10: steps of 10 %, so 5 %
- * becomes 10 % and 25 % becomes 30 %; with 20 pods the seed's 5/25/50 % are exact), it is per connection (long-lived
- * keep-alive connections stay where they are), and it is not sticky. During a canary both colours are pinned to the
- * ratio, since independent HPAs would let a slower release grow its own share. A synth warning says when the weight
- * is not exact. Exact, per-request, sticky weights need a router in front (nginx `split_clients`, as the migration
- * router's `weighted` phase does between legacy and new).
+ * **Order inside one deploy** (`depends_on`): HPA bounds before the Deployment they scale; a Deployment that has to be
+ * created before the Services that select it, and before the router's config sends it traffic; a removed colour goes
+ * only after (`create_before_destroy`).
  */
-export class BlueGreenService extends Construct {
-  /** The Deployment of each colour that runs (a colour without an image or at 0 replicas has none). */
+export class BlueGreenService extends Construct implements RouterRelease {
+  /** The Deployment of each colour that runs (a colour without an image or `idle: "off"` has none). */
   readonly deployments: Partial<Record<Color, DeploymentV1>> = {};
   readonly autoscalers: Partial<Record<Color, HorizontalPodAutoscalerV2>> = {};
   readonly disruptionBudgets: Partial<Record<Color, PodDisruptionBudgetV1>> = {};
-  /** What clients and the router call: the live colour, or both colours during a canary. */
+  /** The live colour, for clients that bypass the router. */
   readonly service: ServiceV1;
   readonly activeService: ServiceV1;
   readonly previewService: ServiceV1;
+  /** One Service per colour (`<name>-blue`, `<name>-green`): the router's backends. */
+  readonly colorServices: Record<Color, ServiceV1>;
   readonly serviceName: string;
   readonly activeServiceName: string;
   readonly previewServiceName: string;
-  /** Port of the three Services. */
+  /** Port of every Service. */
   readonly servicePort = 80;
   /** The names of every Kubernetes object it manages in its namespace (Services, Deployments, HPAs, PDBs, ConfigMap). */
   readonly objectNames: readonly string[];
@@ -195,12 +201,10 @@ export class BlueGreenService extends Construct {
   readonly previewSelector: Record<string, string>;
   readonly activeColor: Color;
   readonly idleColor: Color;
-  /** Replicas each colour runs after this deploy (the autoscaled colour's minimum). */
-  readonly replicas: Record<Color, number>;
-  /** The replica plan: counts, which colour autoscales, which serves. */
-  readonly plan: ReplicaPlan;
-  /** The share of traffic the canary really gets (the replica ratio); 0 without a canary. */
-  readonly effectiveCanaryPercent: number;
+  /** Each colour's router weight, HPA floor and role. */
+  readonly plan: CapacityPlan;
+  /** Each colour's HPA floor (0: not deployed). */
+  readonly floors: Record<Color, number>;
   readonly namespace: string;
   readonly namespaceResource?: NamespaceV1;
   readonly googleServiceAccount: ServiceAccount;
@@ -214,6 +218,14 @@ export class BlueGreenService extends Construct {
    * Contains Terraform references when the namespace is one; publish it through a TerraformOutput then.
    */
   readonly secretProviderClassYaml?: string;
+  /** The service's name on the router (its access lines' `service`). */
+  readonly releaseName: string;
+  /** The router location it gets from `ParallelPlatform.addRelease()`; undefined: not on the router. */
+  readonly routePath?: string;
+  /** Labels of every pod of both colours: what the router's egress policy is opened to. */
+  readonly podSelector: Readonly<Record<string, string>>;
+  /** The container port (the Services' target port). */
+  readonly podPort: number;
 
   private readonly props: BlueGreenServiceProps;
   private readonly peers: NetworkPolicyV1SpecIngressFrom[] = [];
@@ -223,8 +235,6 @@ export class BlueGreenService extends Construct {
     this.props = props;
     const auto = { ...DEFAULT_AUTOSCALING, ...(props.autoscaling ?? {}) };
     const canaryPercent = props.canaryPercent ?? BLUE_GREEN_DEFAULTS.canaryPercent;
-    const canaryReplicas = props.canaryReplicas ?? auto.maxReplicas;
-    const idleReplicas = props.idleReplicas ?? auto.minReplicas;
     this.checkKeys(props);
     applyProblems(this, [
       ...blueGreenProblems(props.name, props),
@@ -233,25 +243,20 @@ export class BlueGreenService extends Construct {
     ]);
 
     const { name } = props;
+    this.releaseName = name;
+    this.routePath = props.routePath;
+    this.podPort = props.containerPort;
     this.activeColor = props.activeColor;
     this.idleColor = otherColor(props.activeColor);
-    this.plan = planReplicas({
+    this.plan = planCapacity({
       activeColor: props.activeColor,
       hasImage: { blue: Boolean(props.blue.image), green: Boolean(props.green.image) },
       canaryPercent,
-      canaryReplicas,
-      idleReplicas,
+      idle: props.idle ?? BLUE_GREEN_DEFAULTS.idle,
       minReplicas: auto.minReplicas,
       maxReplicas: auto.maxReplicas,
     });
-    this.replicas = { blue: this.plan.colors.blue.replicas, green: this.plan.colors.green.replicas };
-    this.effectiveCanaryPercent = this.plan.effectiveCanaryPercent;
-    if (canaryPercent > 0 && canaryPercent < 100 && Math.abs(this.effectiveCanaryPercent - canaryPercent) > 1e-9) {
-      Annotations.of(this).addWarning(
-        `${this.node.path}: canaryPercent ${canaryPercent} becomes ${round2(this.effectiveCanaryPercent)} % (${this.replicas[this.idleColor]} of ${canaryReplicas} pods); ` +
-          `the weight moves in steps of ${round2(100 / canaryReplicas)} %. Set canaryReplicas (e.g. 20) for a finer weight.`,
-      );
-    }
+    this.floors = { blue: this.plan.colors.blue.floor, green: this.plan.colors.green.floor };
 
     if (props.createNamespace) {
       this.namespaceResource = new NamespaceV1(this, "namespace", {
@@ -262,6 +267,7 @@ export class BlueGreenService extends Construct {
     this.namespace = namespace;
 
     this.selector = { [NAME_LABEL]: name };
+    this.podSelector = this.selector;
     const colorSelector = (color: Color) => ({ ...this.selector, [COLOR_LABEL]: color });
     this.activeSelector = colorSelector(this.activeColor);
     this.previewSelector = colorSelector(this.idleColor);
@@ -298,31 +304,39 @@ export class BlueGreenService extends Construct {
     }
 
     const objects = blueGreenObjectNames(name);
-    this.objectNames = [objects.services[0], ...objects.deployments, ...objects.services.slice(1), `${name}-config`];
+    this.objectNames = [...new Set([objects.services[0], ...objects.deployments, ...objects.services.slice(1), `${name}-config`])];
     this.configMap = new ConfigMapV1(this, "config", { metadata: { name: `${name}-config`, namespace, labels: this.selector }, data: props.config ?? {} });
 
-    // Services, and the order one deploy applies things in: HPA bounds before the Deployment they scale; the
-    // colours that will serve before the Services switch to them; the colours that stop serving after.
-    const serving = COLORS.filter((c) => this.plan.colors[c].serving);
-    const servingDeployments: ITerraformDependable[] = [];
-    for (const color of serving) this.colorResources(color, auto, [], servingDeployments);
+    for (const color of COLORS) this.colorResources(color, auto);
 
-    const svc = (sid: string, svcName: string, selector: Record<string, string>) =>
+    // A Service that selects a colour waits for that colour's Deployment (one created by this deploy is ready first).
+    const svc = (sid: string, svcName: string, color: Color | undefined) =>
       new ServiceV1(this, sid, {
         metadata: { name: svcName, namespace, labels: this.selector },
-        spec: { type: "ClusterIP", selector, port: [{ name: "http", port: this.servicePort, targetPort: String(props.containerPort) }] },
-        dependsOn: servingDeployments,
+        spec: { type: "ClusterIP", selector: color ? colorSelector(color) : this.selector, port: [{ name: "http", port: this.servicePort, targetPort: String(props.containerPort) }] },
+        dependsOn: color && this.deployments[color] ? [this.deployments[color]] : undefined,
       });
     this.serviceName = name;
     this.activeServiceName = `${name}-active`;
     this.previewServiceName = `${name}-preview`;
-    this.service = svc("service", this.serviceName, serving.length === 2 ? this.selector : colorSelector(serving[0]));
-    this.activeService = svc("active", this.activeServiceName, this.activeSelector);
-    this.previewService = svc("preview", this.previewServiceName, this.previewSelector);
-
-    for (const color of COLORS.filter((c) => !this.plan.colors[c].serving)) {
-      this.colorResources(color, auto, [this.service, this.activeService, this.previewService], []);
-    }
+    this.service = new ServiceV1(this, "service", {
+      metadata: { name, namespace, labels: this.selector },
+      spec: { type: "ClusterIP", selector: this.activeSelector, port: [{ name: "http", port: this.servicePort, targetPort: String(props.containerPort) }] },
+      dependsOn: this.deployments[this.activeColor] ? [this.deployments[this.activeColor]!] : undefined,
+    });
+    this.activeService = svc("active", this.activeServiceName, this.activeColor);
+    this.previewService = svc("preview", this.previewServiceName, this.idleColor);
+    // The router's backends: fixed selectors, so a release step never changes them.
+    this.colorServices = {
+      blue: new ServiceV1(this, "service-blue", {
+        metadata: { name: `${name}-blue`, namespace, labels: colorSelector("blue") },
+        spec: { type: "ClusterIP", selector: colorSelector("blue"), port: [{ name: "http", port: this.servicePort, targetPort: String(props.containerPort) }] },
+      }),
+      green: new ServiceV1(this, "service-green", {
+        metadata: { name: `${name}-green`, namespace, labels: colorSelector("green") },
+        spec: { type: "ClusterIP", selector: colorSelector("green"), port: [{ name: "http", port: this.servicePort, targetPort: String(props.containerPort) }] },
+      }),
+    };
 
     // Deny by default: in only from the listed peers, out only to DNS and the listed destinations.
     const dns = {
@@ -344,6 +358,16 @@ export class BlueGreenService extends Construct {
     for (const peer of props.allowFrom ?? []) this.allowFrom(peer);
   }
 
+  /** The router's backends: each serving colour's Service with its exact weight, the live colour first. */
+  get releaseBackends(): readonly ReleaseBackend[] {
+    return this.plan.serving.map((color) => ({ serviceName: `${this.props.name}-${color}`, port: this.servicePort, label: color, weightPercent: this.plan.colors[color].weightPercent }));
+  }
+
+  /** The serving colours' HPAs and Deployments: the router's config waits for them (capacity before traffic). */
+  get servingDependables(): readonly ITerraformDependable[] {
+    return this.plan.serving.flatMap((c) => [this.autoscalers[c], this.deployments[c]].filter((r): r is HorizontalPodAutoscalerV2 | DeploymentV1 => r !== undefined));
+  }
+
   /**
    * Lets another workload connect to the service's port (both colours). Without any peer nothing may connect:
    * the policy never carries a rule without `from`, which Kubernetes would read as "everyone".
@@ -361,21 +385,22 @@ export class BlueGreenService extends Construct {
   }
 
   /** Deployment, HPA and PDB of one colour, when it runs. */
-  private colorResources(color: Color, auto: Required<AutoscalingSpec>, after: ITerraformDependable[], collect: ITerraformDependable[]): void {
+  private colorResources(color: Color, auto: Required<AutoscalingSpec>): void {
     const p = this.props;
     const plan = this.plan.colors[color];
     const image = p[color].image;
-    if (!image || plan.replicas === 0) return;
+    if (!image || plan.floor === 0) return;
     const name = `${p.name}-${color}`;
     const selector = { ...this.selector, [COLOR_LABEL]: color };
 
+    // Always autoscaled: a release step moves only the floor.
     const hpa = new HorizontalPodAutoscalerV2(this, `hpa-${color}`, {
       metadata: { name, namespace: this.namespace, labels: selector },
       spec: {
         // By name, not by reference: the Deployment depends on its HPA (bounds first), not the other way round.
         scaleTargetRef: { apiVersion: "apps/v1", kind: "Deployment", name },
-        minReplicas: plan.autoscaled ? auto.minReplicas : plan.replicas,
-        maxReplicas: plan.autoscaled ? auto.maxReplicas : plan.replicas,
+        minReplicas: plan.floor,
+        maxReplicas: auto.maxReplicas,
         metric: [
           { type: "Resource", resource: { name: "cpu", target: { type: "Utilization", averageUtilization: auto.cpuPercent } } },
           { type: "Resource", resource: { name: "memory", target: { type: "Utilization", averageUtilization: auto.memoryPercent } } },
@@ -385,26 +410,20 @@ export class BlueGreenService extends Construct {
           scaleDown: [{ stabilizationWindowSeconds: 300, selectPolicy: "Max", policy: [{ type: "Percent", value: 50, periodSeconds: 60 }] }],
         },
       },
-      dependsOn: after.length > 0 ? after : undefined,
     });
     this.autoscalers[color] = hpa;
+    this.deployments[color] = this.deployment(color, name, image, selector, auto.minReplicas, [hpa]);
 
-    // After its HPA, and through it after whatever the HPA waits for.
-    const deployment = this.deployment(color, name, image, selector, plan, [hpa]);
-    this.deployments[color] = deployment;
-    collect.push(deployment);
-
-    // Keep `minAvailable` while the colour runs more pods than that; a smaller colour (a canary, a scaled-down
-    // idle colour) may lose one pod at a time, so a node drain is never blocked.
-    const floor = p.minAvailable ?? 2;
-    const fewest = plan.autoscaled ? auto.minReplicas : plan.replicas;
+    // Keep `minAvailable` while the colour runs more pods than that; a smaller colour may lose one pod at a time,
+    // so a node drain is never blocked.
+    const floor = p.minAvailable ?? BLUE_GREEN_DEFAULTS.minAvailable;
     this.disruptionBudgets[color] = new PodDisruptionBudgetV1(this, `pdb-${color}`, {
       metadata: { name, namespace: this.namespace, labels: selector },
-      spec: fewest > floor ? { minAvailable: String(floor), selector: { matchLabels: selector } } : { maxUnavailable: "1", selector: { matchLabels: selector } },
+      spec: auto.minReplicas > floor ? { minAvailable: String(floor), selector: { matchLabels: selector } } : { maxUnavailable: "1", selector: { matchLabels: selector } },
     });
   }
 
-  private deployment(color: Color, name: string, image: string, selector: Record<string, string>, plan: ColorPlan, dependsOn: ITerraformDependable[]): DeploymentV1 {
+  private deployment(color: Color, name: string, image: string, selector: Record<string, string>, initialReplicas: number, dependsOn: ITerraformDependable[]): DeploymentV1 {
     const p = this.props;
     const health = p.healthPath ?? "/health";
     const probe = (periodSeconds: number, failureThreshold: number) => ({
@@ -418,8 +437,9 @@ export class BlueGreenService extends Construct {
     return new DeploymentV1(this, color, {
       metadata: { name, namespace: this.namespace, labels: selector },
       spec: {
-        // The autoscaled colour: created at the HPA minimum, then the HPA owns the count (ignore_changes below).
-        replicas: String(plan.replicas),
+        // Created at the autoscaling minimum, then its HPA owns the count (ignore_changes below): a release step
+        // moves the HPA's floor, never this number, so the Deployment stays as it is.
+        replicas: String(initialReplicas),
         selector: { matchLabels: selector },
         strategy: { type: "RollingUpdate", rollingUpdate: { maxUnavailable: "0", maxSurge: "25%" } },
         template: {
@@ -465,9 +485,9 @@ export class BlueGreenService extends Construct {
       // Terraform waits until the pods are ready, so Services that depend on this Deployment switch only then.
       waitForRollout: true,
       dependsOn,
-      // create_before_destroy: a colour removed (idleReplicas 0) goes only after the Services stopped selecting it;
-      // without it Terraform destroys a Deployment before it updates the Services that depend on it.
-      lifecycle: { createBeforeDestroy: true, ...(plan.autoscaled ? { ignoreChanges: ["spec[0].replicas"] } : {}) },
+      // create_before_destroy: a colour removed (idle "off") goes only after the Services and the router stopped
+      // sending it traffic; without it Terraform destroys a Deployment before it updates what depends on it.
+      lifecycle: { createBeforeDestroy: true, ignoreChanges: ["spec[0].replicas"] },
     });
   }
 
@@ -495,8 +515,4 @@ function configHash(config: Record<string, string>): string {
     .sort()
     .map((k) => [k, config[k]]);
   return createHash("sha256").update(JSON.stringify(sorted)).digest("hex").slice(0, 16);
-}
-
-function round2(n: number): number {
-  return Math.round(n * 100) / 100;
 }

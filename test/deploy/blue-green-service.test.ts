@@ -83,66 +83,67 @@ describe("BlueGreenService", () => {
     test.each([
       ["blue", "green"],
       ["green", "blue"],
-    ] as const)("%s active: api and api-active select %s's pods, api-preview the idle colour's", (active, idle) => {
+    ] as const)("%s active: api and api-active select %s's pods, api-preview the idle colour's; api-blue and api-green their own", (active, idle) => {
       const s = byName(synth({ activeColor: active }), "kubernetes_service_v1");
       expect(s["api-active"].spec.selector).toEqual({ "app.kubernetes.io/name": "api", "tandem.dev/color": active });
       expect(s.api.spec.selector).toEqual({ "app.kubernetes.io/name": "api", "tandem.dev/color": active });
       expect(s["api-preview"].spec.selector).toEqual({ "app.kubernetes.io/name": "api", "tandem.dev/color": idle });
+      expect(s["api-blue"].spec.selector).toEqual({ "app.kubernetes.io/name": "api", "tandem.dev/color": "blue" });
+      expect(s["api-green"].spec.selector).toEqual({ "app.kubernetes.io/name": "api", "tandem.dev/color": "green" });
     });
 
-    test("the live colour autoscales 3-10 and its HPA owns the replica count; the idle colour is pinned warm at 3", () => {
+    test("both colours autoscale 3-10 and their HPAs own the replica count (ignore_changes); the Deployments start at the minimum", () => {
       const json = synth();
       const hpa = byName(json, "kubernetes_horizontal_pod_autoscaler_v2");
       expect([hpa["api-blue"].spec.min_replicas, hpa["api-blue"].spec.max_replicas]).toEqual([3, 10]);
-      expect([hpa["api-green"].spec.min_replicas, hpa["api-green"].spec.max_replicas]).toEqual([3, 3]);
+      expect([hpa["api-green"].spec.min_replicas, hpa["api-green"].spec.max_replicas]).toEqual([3, 10]);
       const d = byName(json, "kubernetes_deployment_v1");
       expect(d["api-blue"].lifecycle?.ignore_changes).toEqual(["spec[0].replicas"]);
-      expect(d["api-green"].lifecycle?.ignore_changes).toBeUndefined();
+      expect(d["api-green"].lifecycle?.ignore_changes).toEqual(["spec[0].replicas"]);
       expect([d["api-blue"].spec.replicas, d["api-green"].spec.replicas]).toEqual(["3", "3"]);
     });
 
-    test("canary 25 %: api selects both colours; 7:3 of 10 pods (really 30 %), both HPAs pinned, a warning says so", () => {
-      const { stack, bg } = stackWith({ canaryPercent: 25 });
-      const json = JSON.parse(Testing.synth(stack, true)) as TerraformJson;
-      expect(byName(json, "kubernetes_service_v1").api.spec.selector).toEqual({ "app.kubernetes.io/name": "api" });
-      expect(byName(json, "kubernetes_service_v1")["api-active"].spec.selector).toEqual({ "app.kubernetes.io/name": "api", "tandem.dev/color": "blue" });
-      const d = byName(json, "kubernetes_deployment_v1");
-      expect([d["api-blue"].spec.replicas, d["api-green"].spec.replicas]).toEqual(["7", "3"]);
-      expect([d["api-blue"].lifecycle?.ignore_changes, d["api-green"].lifecycle?.ignore_changes]).toEqual([undefined, undefined]);
-      const hpa = byName(json, "kubernetes_horizontal_pod_autoscaler_v2");
-      expect(hpa["api-blue"].spec).toMatchObject({ min_replicas: 7, max_replicas: 7 });
-      expect(hpa["api-green"].spec).toMatchObject({ min_replicas: 3, max_replicas: 3 });
-      expect(bg.effectiveCanaryPercent).toBe(30);
-      expect(bg.node.metadata.filter((m) => m.type === "@cdktf/warn").map((m) => m.data)).toEqual([expect.stringMatching(/canaryPercent 25 becomes 30 % \(3 of 10 pods\)/)]);
+    test.each([
+      [5, 95, 3],
+      [25, 75, 3],
+      [50, 50, 5],
+    ])("canary %d %%: the router gets exact weights (blue %d, green the rest); green's floor is %d, both autoscale to 10", (w, live, floor) => {
+      const { bg } = stackWith({ canaryPercent: w, routePath: "/api/v3/" });
+      expect(bg.releaseBackends).toEqual([
+        { serviceName: "api-blue", port: 80, label: "blue", weightPercent: live },
+        { serviceName: "api-green", port: 80, label: "green", weightPercent: w },
+      ]);
+      expect(bg.floors).toEqual({ blue: 3, green: floor });
+      const hpa = byName(synth({ canaryPercent: w, routePath: "/api/v3/" }), "kubernetes_horizontal_pod_autoscaler_v2");
+      expect([hpa["api-green"].spec.min_replicas, hpa["api-green"].spec.max_replicas]).toEqual([floor, 10]);
+      expect([hpa["api-blue"].spec.min_replicas, hpa["api-blue"].spec.max_replicas]).toEqual([3, 10]);
     });
 
-    test("canary 25 % of 20 pods is exact and warns about nothing", () => {
-      const { bg } = stackWith({ canaryPercent: 25, canaryReplicas: 20 });
-      expect(bg.replicas).toEqual({ blue: 15, green: 5 });
-      expect(bg.effectiveCanaryPercent).toBe(25);
-      expect(bg.node.metadata.filter((m) => m.type === "@cdktf/warn")).toEqual([]);
-    });
-
-    test("canary 100 %: api selects only the new colour, which autoscales; the old colour stays warm", () => {
-      const json = synth({ canaryPercent: 100 });
-      expect(byName(json, "kubernetes_service_v1").api.spec.selector).toEqual({ "app.kubernetes.io/name": "api", "tandem.dev/color": "green" });
-      const hpa = byName(json, "kubernetes_horizontal_pod_autoscaler_v2");
-      expect([hpa["api-green"].spec.min_replicas, hpa["api-green"].spec.max_replicas]).toEqual([3, 10]);
-      expect([hpa["api-blue"].spec.min_replicas, hpa["api-blue"].spec.max_replicas]).toEqual([3, 3]);
+    test("canary 100 %: every request to green at full capacity; blue, serving nothing, held at 10 for a rollback", () => {
+      const { bg } = stackWith({ canaryPercent: 100, routePath: "/api/v3/" });
+      expect(bg.releaseBackends).toEqual([{ serviceName: "api-green", port: 80, label: "green", weightPercent: 100 }]);
+      expect(bg.floors).toEqual({ blue: 10, green: 10 });
+      // Clients that bypass the router keep the live colour until the promotion.
+      expect(byName(synth({ canaryPercent: 100, routePath: "/api/v3/" }), "kubernetes_service_v1").api.spec.selector).toEqual({ "app.kubernetes.io/name": "api", "tandem.dev/color": "blue" });
     });
 
     test("rollback is the same line set back: the synth equals the one before the promotion", () => {
-      const before = synth({ activeColor: "blue" });
-      expect(synth({ activeColor: "green" })).not.toEqual(before);
-      expect(synth({ activeColor: "blue" })).toEqual(before);
+      const before = synth({ activeColor: "blue", idle: "full" });
+      expect(synth({ activeColor: "green", idle: "full" })).not.toEqual(before);
+      expect(synth({ activeColor: "blue", idle: "full" })).toEqual(before);
     });
 
-    test("idleReplicas 0: the idle colour has no Deployment, HPA or PDB; api-preview stays", () => {
-      const json = synth({ idleReplicas: 0 });
+    test("idle full: the idle colour's floor is the maximum (the rollback window)", () => {
+      const hpa = byName(synth({ idle: "full" }), "kubernetes_horizontal_pod_autoscaler_v2");
+      expect([hpa["api-green"].spec.min_replicas, hpa["api-green"].spec.max_replicas]).toEqual([10, 10]);
+    });
+
+    test('idle "off": the idle colour has no Deployment, HPA or PDB; its Services stay', () => {
+      const json = synth({ idle: "off" });
       expect(Object.keys(byName(json, "kubernetes_deployment_v1"))).toEqual(["api-blue"]);
       expect(Object.keys(byName(json, "kubernetes_horizontal_pod_autoscaler_v2"))).toEqual(["api-blue"]);
       expect(Object.keys(byName(json, "kubernetes_pod_disruption_budget_v1"))).toEqual(["api-blue"]);
-      expect(byName(json, "kubernetes_service_v1")["api-preview"]).toBeDefined();
+      expect(Object.keys(byName(json, "kubernetes_service_v1")).sort()).toEqual(["api", "api-active", "api-blue", "api-green", "api-preview"]);
     });
 
     test("a colour without an image is not deployed (no Deployment running the other colour's image)", () => {
@@ -150,73 +151,83 @@ describe("BlueGreenService", () => {
       expect(Object.keys(d)).toEqual(["api-blue"]);
     });
 
-    test("idleReplicas below the HPA minimum warns that a switch first runs on that many pods", () => {
-      const { bg } = stackWith({ idleReplicas: 1 });
-      expect(bg.node.metadata.filter((m) => m.type === "@cdktf/warn").map((m) => m.data)).toEqual([expect.stringMatching(/idleReplicas = 1: is below autoscaling\.minReplicas \(3\): switching colours first runs on 1 pod\(s\)/)]);
+    test('idle "off" during a canary warns that it does nothing', () => {
+      const { bg } = stackWith({ idle: "off", canaryPercent: 5, routePath: "/api/v3/" });
+      expect(bg.node.metadata.filter((m) => m.type === "@cdktf/warn").map((m) => m.data)).toEqual([expect.stringMatching(/idle = "off": does nothing while canaryPercent is 5: both colours run during a canary/)]);
+      expect(bg.floors).toEqual({ blue: 3, green: 3 });
     });
   });
 
-  describe("promotion", () => {
-    test("blue -> green changes only Service selectors and HPA bounds; no Deployment attribute changes", () => {
-      expect(attributeDiff(synth({ activeColor: "blue" }), synth({ activeColor: "green" }))).toEqual({
+  describe("release steps", () => {
+    const routed = { routePath: "/api/v3/" };
+
+    test("every canary step changes only HPA floors in this construct: no Deployment, Service or PDB changes", () => {
+      const steps = [0, 5, 25, 50, 100].map((w) => synth({ ...routed, canaryPercent: w }));
+      const changed = new Set<string>();
+      for (let i = 1; i < steps.length; i++) for (const [k, paths] of Object.entries(attributeDiff(steps[i - 1], steps[i]))) for (const p of paths) changed.add(`${k}: ${p}`);
+      expect([...changed].sort()).toEqual(["kubernetes_horizontal_pod_autoscaler_v2.api-blue: spec.min_replicas", "kubernetes_horizontal_pod_autoscaler_v2.api-green: spec.min_replicas"]);
+    });
+
+    test("promote after canary 100 (old colour full) changes the three selectors and the HPA floor of the colour that goes live only", () => {
+      expect(attributeDiff(synth({ ...routed, canaryPercent: 100 }), synth({ ...routed, activeColor: "green", idle: "full" }))).toEqual({
         "kubernetes_service_v1.api": ["spec.selector.tandem.dev/color"],
         "kubernetes_service_v1.api-active": ["spec.selector.tandem.dev/color"],
         "kubernetes_service_v1.api-preview": ["spec.selector.tandem.dev/color"],
-        "kubernetes_horizontal_pod_autoscaler_v2.api-blue": ["spec.max_replicas"],
-        "kubernetes_horizontal_pod_autoscaler_v2.api-green": ["spec.max_replicas"],
+        "kubernetes_horizontal_pod_autoscaler_v2.api-green": ["spec.min_replicas"],
       });
     });
 
-    test("with the idle colour scaled down, only replica counts change besides; the colour going live changes only under ignore_changes", () => {
-      const before = synth({ activeColor: "blue", idleReplicas: 1 });
-      const after = synth({ activeColor: "green", idleReplicas: 1 });
-      expect(attributeDiff(before, after)).toEqual({
+    test("rollback after the promotion: the selectors and both HPA floors; the colour it rolls back to already runs full", () => {
+      const promoted = synth({ ...routed, activeColor: "green", idle: "full" });
+      expect(byName(promoted, "kubernetes_horizontal_pod_autoscaler_v2")["api-blue"].spec.min_replicas).toBe(10);
+      expect(attributeDiff(promoted, synth({ ...routed, activeColor: "blue", idle: "full" }))).toEqual({
         "kubernetes_service_v1.api": ["spec.selector.tandem.dev/color"],
         "kubernetes_service_v1.api-active": ["spec.selector.tandem.dev/color"],
         "kubernetes_service_v1.api-preview": ["spec.selector.tandem.dev/color"],
-        "kubernetes_horizontal_pod_autoscaler_v2.api-blue": ["spec.max_replicas", "spec.min_replicas"],
-        "kubernetes_horizontal_pod_autoscaler_v2.api-green": ["spec.max_replicas", "spec.min_replicas"],
-        "kubernetes_deployment_v1.api-blue": ["spec.replicas"],
-        "kubernetes_deployment_v1.api-green": ["spec.replicas"],
-        // A colour of 1 pod may lose it to a drain (maxUnavailable 1); one of 3 pods keeps 2 (minAvailable 2).
-        "kubernetes_pod_disruption_budget_v1.api-blue": ["spec.max_unavailable", "spec.min_available"],
-        "kubernetes_pod_disruption_budget_v1.api-green": ["spec.max_unavailable", "spec.min_available"],
+        "kubernetes_horizontal_pod_autoscaler_v2.api-blue": ["spec.min_replicas"],
+        "kubernetes_horizontal_pod_autoscaler_v2.api-green": ["spec.min_replicas"],
       });
-      // Green goes live: its one change is the replica count Terraform ignores (the HPA owns it), so its plan is empty.
-      expect(byName(after, "kubernetes_deployment_v1")["api-green"].lifecycle?.ignore_changes).toEqual(["spec[0].replicas"]);
-      expect(byName(before, "kubernetes_deployment_v1")["api-blue"].spec.template).toEqual(byName(after, "kubernetes_deployment_v1")["api-blue"].spec.template);
     });
 
-    test("canary 25 % -> promote changes selectors and HPA bounds only; the pod templates never change", () => {
-      const canary = synth({ canaryPercent: 25 });
-      const promoted = synth({ activeColor: "green" });
-      const diff = attributeDiff(canary, promoted);
-      for (const paths of Object.values(diff)) for (const p of paths) expect(p).toMatch(/^spec\.(selector|replicas|min_replicas|max_replicas|min_available|max_unavailable)\b/);
+    test("finish: only the idle colour's floor (full -> warm); finish off removes its Deployment, HPA and PDB", () => {
+      const promoted = synth({ ...routed, activeColor: "green", idle: "full" });
+      expect(attributeDiff(promoted, synth({ ...routed, activeColor: "green", idle: "warm" }))).toEqual({ "kubernetes_horizontal_pod_autoscaler_v2.api-blue": ["spec.min_replicas"] });
+      expect(attributeDiff(promoted, synth({ ...routed, activeColor: "green", idle: "off" }))).toEqual({
+        "kubernetes_deployment_v1.api-blue": ["(destroyed)"],
+        "kubernetes_horizontal_pod_autoscaler_v2.api-blue": ["(destroyed)"],
+        "kubernetes_pod_disruption_budget_v1.api-blue": ["(destroyed)"],
+      });
     });
 
-    test("order in one deploy: HPA bounds, then the colour that will serve, then the Services, then the colour that stops serving", () => {
+    test("the pod templates never change in a release step", () => {
+      const steps = [synth(routed), synth({ ...routed, canaryPercent: 50 }), synth({ ...routed, canaryPercent: 100 }), synth({ ...routed, activeColor: "green", idle: "full" })];
+      const templates = steps.map((j) => Object.fromEntries(Object.entries(byName(j, "kubernetes_deployment_v1")).map(([n, d]) => [n, d.spec])));
+      for (const t of templates) expect(t).toEqual(templates[0]);
+    });
+
+    test("order in one deploy: HPA before its Deployment; the Services after the Deployment of the colour they select", () => {
       const json = synth({ activeColor: "green" });
       const dep = (type: string, name: string) => byName(json, type)[name].depends_on ?? [];
       const at = (type: string, name: string) => addressOf(json, type, name);
-      const services = ["api", "api-active", "api-preview"].map((n) => at("kubernetes_service_v1", n));
-      for (const s of ["api", "api-active", "api-preview"]) expect(dep("kubernetes_service_v1", s)).toEqual([at("kubernetes_deployment_v1", "api-green")]);
+      for (const s of ["api", "api-active"]) expect(dep("kubernetes_service_v1", s)).toEqual([at("kubernetes_deployment_v1", "api-green")]);
+      expect(dep("kubernetes_service_v1", "api-preview")).toEqual([at("kubernetes_deployment_v1", "api-blue")]);
       expect(dep("kubernetes_deployment_v1", "api-green")).toEqual([at("kubernetes_horizontal_pod_autoscaler_v2", "api-green")]);
-      expect(dep("kubernetes_horizontal_pod_autoscaler_v2", "api-blue")).toEqual(services);
-      // After its HPA, which comes after the Services.
-      expect(dep("kubernetes_deployment_v1", "api-blue")).toEqual([at("kubernetes_horizontal_pod_autoscaler_v2", "api-blue")]);
+      expect(dep("kubernetes_horizontal_pod_autoscaler_v2", "api-blue")).toEqual([]);
       expect(byName(json, "kubernetes_deployment_v1")["api-green"].wait_for_rollout).toBe(true);
     });
 
-    test("a colour that is removed goes only after the Services switched away from it (create_before_destroy)", () => {
-      // Without it Terraform destroys a Deployment before updating the Services that select it.
-      const d = byName(synth({ idleReplicas: 0, activeColor: "green" }), "kubernetes_deployment_v1");
+    test("a colour that is removed goes only after what selected it switched away (create_before_destroy)", () => {
+      // Without it Terraform destroys a Deployment before updating the Services and the router that use it.
+      const d = byName(synth({ idle: "off", activeColor: "green" }), "kubernetes_deployment_v1");
       expect(d["api-green"].lifecycle?.create_before_destroy).toBe(true);
       expect(byName(synth(), "kubernetes_deployment_v1")["api-green"].lifecycle?.create_before_destroy).toBe(true);
     });
 
-    test("during a canary the Services wait for both colours", () => {
-      const json = synth({ canaryPercent: 50 });
-      expect(byName(json, "kubernetes_service_v1").api.depends_on).toEqual([addressOf(json, "kubernetes_deployment_v1", "api-blue"), addressOf(json, "kubernetes_deployment_v1", "api-green")]);
+    test("what the router waits for: the serving colours' HPAs and Deployments", () => {
+      const { bg } = stackWith({ ...routed, canaryPercent: 25 });
+      expect(bg.servingDependables).toEqual([bg.autoscalers.blue, bg.deployments.blue, bg.autoscalers.green, bg.deployments.green]);
+      const full = stackWith({ ...routed, canaryPercent: 100 }).bg;
+      expect(full.servingDependables).toEqual([full.autoscalers.green, full.deployments.green]);
     });
   });
 
@@ -237,9 +248,10 @@ describe("BlueGreenService", () => {
 
     test.each([
       [{}, { min_available: "2" }],
-      [{ canaryPercent: 5 }, { max_unavailable: "1" }],
-    ])("PDB with %j: %j on the smaller colour, so a drain is never blocked", (overrides, expected) => {
-      const pdb = byName(synth(overrides), "kubernetes_pod_disruption_budget_v1")["api-green"].spec;
+      [{ autoscaling: { minReplicas: 2 }, minAvailable: 1 }, { min_available: "1" }],
+      [{ autoscaling: { minReplicas: 1 }, minAvailable: 0 }, { min_available: "0" }],
+    ])("PDB with %j: %j, so a drain is never blocked", (overrides, expected) => {
+      const pdb = byName(synth(overrides as Partial<BlueGreenServiceProps>), "kubernetes_pod_disruption_budget_v1")["api-green"].spec;
       expect(pdb).toMatchObject({ ...expected, selector: { match_labels: { "app.kubernetes.io/name": "api", "tandem.dev/color": "green" } } });
     });
 
@@ -391,10 +403,13 @@ describe("BlueGreenService", () => {
       [{ blue: { image: "example/api:latest" } }, /blue\.image = "example\/api:latest": must pin a release, not :latest; pin a tag/],
       [{ blue: { image: "example/api" } }, /blue\.image = "example\/api": names no tag or digest/],
       [{ blue: { image: "registry.internal:5000/platform/api" } }, /blue\.image = "registry\.internal:5000\/platform\/api": names no tag or digest \(a registry port is not a tag\)/],
-      [{ green: {}, canaryPercent: 10 }, /green\.image = \(missing\): is missing, but a canary runs the idle colour \(green\)/],
-      [{ canaryPercent: 25, idleReplicas: 0 }, /idleReplicas = 0: must be >= 1 while canaryPercent is 25: you cannot scale down the colour you are switching to/],
-      [{ idleReplicas: 11 }, /idleReplicas = 11: must be a whole number 0-10/],
-      [{ canaryReplicas: 1, canaryPercent: 50 }, /canaryReplicas = 1: must be a whole number 2-100/],
+      [{ green: {}, canaryPercent: 10, routePath: "/api/v3/" }, /green\.image = \(missing\): is missing, but a canary runs the idle colour \(green\)/],
+      [{ canaryPercent: 25 }, /canaryPercent = 25: needs routePath: the migration router carries out the canary \(exact, per request\)/],
+      [{ canaryPercent: 5.125, routePath: "/api/v3/" }, /canaryPercent = 5\.125: must have at most two decimals/],
+      [{ idle: "cold" }, /idle = "cold": must be one of: warm, full, off/],
+      [{ routePath: "/api" }, /routePath = "\/api": must start and end with '\/'/],
+      [{ routePath: "/tandem/x/" }, /routePath = "\/tandem\/x\/": is reserved/],
+      [{ idleReplicas: 0 }, /"idleReplicas" is not a BlueGreenService prop/],
       [{ name: "Api_v2" }, /name = "Api_v2": must be a lower-case RFC 1035 service name/],
       [{ secrets: { "../etc/passwd": "x" } }, /secrets\.\.\.\/etc\/passwd = "\.\.\/etc\/passwd": file names are plain/],
       [{ containerPort: 0 }, /containerPort = 0: must be a whole number 1-65535/],

@@ -27,6 +27,18 @@ describe("blueGreen config", () => {
     expect(api.activeColor).toBe("green");
   });
 
+  test.each(["staging", "production"] as const)("%s puts the API on the router at its own path, a warm idle colour, no canary", (env) => {
+    const api = apiOf(env, envWith(env, "name", env));
+    expect({ routePath: api.routePath, idle: api.idle, canaryPercent: api.canaryPercent }).toEqual({ routePath: "/api/v3/", idle: "warm", canaryPercent: 0 });
+  });
+
+  test("a second release on the same path is refused at its own path", () => {
+    const raw = envWith("staging", "name", "staging");
+    const bg = raw.blueGreen as Raw;
+    bg.orders = { ...(bg.api as Raw) };
+    expect(problemFor("staging", raw)).toMatch(/blueGreen\.orders\.routePath = "\/api\/v3\/": is also api's routePath; a path goes to one service/);
+  });
+
   test.each([
     ["a colour other than blue or green", (a: Raw) => (a.activeColor = "red"), /blueGreen\.api\.activeColor = "red": must be one of: blue, green/],
     ["a third colour", (a: Raw) => (a.red = { image: "x/api:1.0.0" }), /blueGreen\.api\.red = \{"image":"x\/api:1\.0\.0"\}: is not a known field/],
@@ -36,8 +48,11 @@ describe("blueGreen config", () => {
     ["a weight below 0", (a: Raw) => (a.canaryPercent = -1), /blueGreen\.api\.canaryPercent = -1: must be 0-100/],
     ["min replicas above max", (a: Raw) => (a.autoscaling = { minReplicas: 5, maxReplicas: 4 }), /blueGreen\.api\.autoscaling\.minReplicas = 5: must be <= maxReplicas \(4\)/],
     ["a PDB that blocks every drain", (a: Raw) => (a.minAvailable = 3), /blueGreen\.api\.minAvailable = 3: must be below autoscaling\.minReplicas \(3\)/],
-    ["scaling down the canary colour", (a: Raw) => ((a.canaryPercent = 25), (a.idleReplicas = 0)), /blueGreen\.api\.idleReplicas = 0: must be >= 1 while canaryPercent is 25: you cannot scale down the colour you are switching to/],
-    ["a canary of one pod", (a: Raw) => (a.canaryReplicas = 1), /blueGreen\.api\.canaryReplicas = 1: must be a whole number 2-100 \(both colours need a pod\)/],
+    ["a canary without a route", (a: Raw) => ((a.canaryPercent = 25), delete a.routePath), /blueGreen\.api\.canaryPercent = 25: needs routePath: the migration router carries out the canary/],
+    ["an idle mode that does not exist", (a: Raw) => (a.idle = "cold"), /blueGreen\.api\.idle = "cold": must be one of: warm, full, off/],
+    ["the replica-ratio canary's knob, gone", (a: Raw) => (a.canaryReplicas = 20), /blueGreen\.api\.canaryReplicas = 20: is not a known field/],
+    ["a route path another service has", (a: Raw) => (a.routePath = "/api/v2/"), /blueGreen\.api\.routePath = "\/api\/v2\/": is already the route of platform service api-gateway/],
+    ["a reserved route path", (a: Raw) => (a.routePath = "/v2/"), /blueGreen\.api\.routePath = "\/v2\/": is reserved/],
     ["a secret as a path", (a: Raw) => (a.secrets = { "../x": "db-password" }), /blueGreen\.api\.secrets\.\.\.\/x/],
   ])("rejects %s", (_what, edit, message) => {
     expect(problemFor("staging", stagingApi(edit))).toMatch(message);

@@ -127,7 +127,12 @@ type Meta = { metadata?: { namespace?: string; labels?: Labels } };
 
 /** Every NetworkPolicy and every pod template (Deployments) of a synthesized stack, in its namespaces. */
 export function fromStack(json: StackJson, namespaceLabels: (namespace: string) => Labels = (n) => ({ "kubernetes.io/metadata.name": n })): { policies: PolicySet; pods: Record<string, Pod> } {
-  const ns = (m: Meta["metadata"]) => String(m?.namespace ?? "default");
+  // A namespace written as a reference to the stack's namespace resource is that namespace's name.
+  const namespaces = new Map(Object.entries(json.resource?.kubernetes_namespace_v1 ?? {}).map(([id, n]) => [`\${kubernetes_namespace_v1.${id}.metadata[0].name}`, String((n as { metadata: { name: string } }).metadata.name)]));
+  const ns = (m: Meta["metadata"]) => {
+    const raw = String(m?.namespace ?? "default");
+    return namespaces.get(raw) ?? raw;
+  };
   const policies = Object.values(json.resource?.kubernetes_network_policy_v1 ?? {}).map((p) => ({ namespace: ns((p as Meta).metadata), spec: p.spec as PolicySpec }));
   const pods: Record<string, Pod> = {};
   for (const d of Object.values(json.resource?.kubernetes_deployment_v1 ?? {})) {

@@ -1,4 +1,5 @@
 import { constructGroup, constructPaths, createMasker, kindOf, replaceOrderOf, summarizePlan } from "../../src/preview";
+import { renderRouterConfig } from "../../src/platform/router-config";
 import { change, plan, summary } from "./fixtures";
 
 describe("summarizePlan: every kind of change", () => {
@@ -108,5 +109,27 @@ describe("summarizePlan: every kind of change", () => {
       ),
     );
     expect(s.intent).toEqual(["api: promote green", "pg tier db-custom-2-7680 → db-custom-4-16384"]);
+  });
+
+  test("intent of a canary step from the router's nginx.conf: the release's split before and after", () => {
+    const conf = (w: number) => {
+      const backends = [
+        { upstream: "api-blue.ns.svc.cluster.local:80", label: "blue", weightPercent: 100 - w },
+        { upstream: "api-green.ns.svc.cluster.local:80", label: "green", weightPercent: w },
+      ].filter((b) => b.weightPercent > 0);
+      const text = renderRouterConfig({
+        phase: "path",
+        domain: "example.com",
+        resolver: "kube-dns.kube-system.svc.cluster.local",
+        legacy: { upstream: "legacy.ns.svc.cluster.local:443", healthPath: "/health" },
+        entry: { service: "web", backends: [{ upstream: "web.ns.svc.cluster.local:80", weightPercent: 100 }], healthPath: "/health" },
+        routes: [{ path: "/api/v3/", service: "api", backends }],
+      });
+      return { data: { "nginx.conf": text }, metadata: [{ name: "tandem-router" }] };
+    };
+    const s = summary("staging", plan(change("kubernetes_config_map_v1.router", ["update"], { before: conf(0), after: conf(5) })));
+    expect(s.intent).toEqual(["api: blue 100 % → blue 95 %, green 5 %"]);
+    const t = summary("staging", plan(change("kubernetes_config_map_v1.router", ["update"], { before: conf(50), after: conf(100) })));
+    expect(t.intent).toEqual(["api: blue 50 %, green 50 % → green 100 %"]);
   });
 });

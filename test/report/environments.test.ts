@@ -70,6 +70,8 @@ describe.each(["staging", "production"])("the cloud report of %s", (env) => {
   const { model, html } = build(env);
   const config = configOf(env);
   if (config.target !== "gcp") throw new Error("not a cloud environment");
+  const stack = cliStack(config);
+  if (typeof stack === "number" || !("monitoring" in stack)) throw new Error("no cloud stack");
 
   test("the access matrix has every role and area of the config, at the configured level", () => {
     const access = model.access!;
@@ -93,8 +95,13 @@ describe.each(["staging", "production"])("the cloud report of %s", (env) => {
 
   test("alerts and uptime checks: every policy of the Monitoring construct, with its severity and channels", () => {
     const m = model.monitoring!;
-    expect(m.alerts.length).toBe(10);
-    expect(m.alerts.filter((a) => a.severity === "P0").length).toBe(5);
+    const policies = Object.values(stack.monitoring.alertPolicies);
+    expect(m.alerts.map((a) => a.name).sort()).toEqual(Object.keys(stack.monitoring.alertPolicies).sort());
+    expect(m.alerts.filter((a) => a.severity === "P0").length).toBe(policies.filter((p) => p.userLabelsInput?.severity === "p0").length);
+    expect(m.alerts.filter((a) => a.severity === "P0").length).toBeGreaterThanOrEqual(5);
+    // Log-based metrics are named, not references, on the page.
+    expect(m.alerts.some((a) => /logging\.googleapis\.com\/user\/[a-z]/.test(a.condition))).toBe(true);
+    expect(m.alerts.every((a) => !a.condition.includes("${"))).toBe(true);
     for (const a of m.alerts) expect(a.channels.length).toBeGreaterThan(0);
     // The environment's own hosts, as its config names them (staging and production share none).
     const domain = env === "staging" ? "staging.example.com" : "example.com";

@@ -3,9 +3,9 @@ import { DeploymentV1 } from "@cdktf/provider-kubernetes/lib/deployment-v1";
 import { EndpointSliceV1 } from "@cdktf/provider-kubernetes/lib/endpoint-slice-v1";
 import { NamespaceV1 } from "@cdktf/provider-kubernetes/lib/namespace-v1";
 import { NetworkPolicyV1, NetworkPolicyV1SpecEgress, NetworkPolicyV1SpecIngress } from "@cdktf/provider-kubernetes/lib/network-policy-v1";
+import { dependable, ITerraformDependable } from "cdktf";
 import { PodDisruptionBudgetV1 } from "@cdktf/provider-kubernetes/lib/pod-disruption-budget-v1";
 import { ServiceV1 } from "@cdktf/provider-kubernetes/lib/service-v1";
-import { ITerraformDependable } from "cdktf";
 import { Construct } from "constructs";
 import { RESTRICTED_NAMESPACE_LABELS, restrictedContainerSecurityContext, restrictedPodSecurityContext } from "../pod-security";
 import { LEGACY_SERVICE } from "../plan";
@@ -22,6 +22,10 @@ export interface KubernetesTargetProps extends TargetProps {
 /** Label every new-platform workload carries; network policies select on it. */
 export const PART_OF_LABEL = "app.kubernetes.io/part-of";
 const NAME_LABEL = "app.kubernetes.io/name";
+/** The router's container: what its log entries carry as `resource.labels.container_name`. */
+export const ROUTER_CONTAINER_NAME = "nginx";
+/** The label that selects the router's pods (with its workload name as the value). */
+export const ROUTER_NAME_LABEL = NAME_LABEL;
 
 /**
  * Kubernetes target (GKE): a namespace enforcing the restricted pod security standard, default-deny network
@@ -38,6 +42,11 @@ export class KubernetesTarget extends Construct {
   readonly legacyEndpoints?: EndpointSliceV1;
   readonly routerDeployment: DeploymentV1;
   readonly routerService: ServiceV1;
+  /** The router's nginx.conf (its config hash is in the router's pod template). */
+  readonly routerConfigMap: ConfigMapV1;
+  /** The router's NetworkPolicy; releases add their egress (`routeTo`). */
+  readonly routerNetworkPolicy: NetworkPolicyV1;
+  private readonly routerEgress: NetworkPolicyV1SpecEgress[];
 
   constructor(scope: Construct, id: string, t: KubernetesTargetProps) {
     super(scope, id);
@@ -171,10 +180,10 @@ export class KubernetesTarget extends Construct {
     // The router: config in a ConfigMap; its hash in the pod template, so a phase change rolls the pods
     // one at a time (maxUnavailable 0) and a rollback is just as smooth.
     const routerLabels = { ...routerSelector, ...partOf, "tandem.dev/role": "router" };
-    const config = new ConfigMapV1(this, "router-config", {
+    const config = (this.routerConfigMap = new ConfigMapV1(this, "router-config", {
       metadata: { name: router.workloadName, namespace, labels: routerLabels },
       data: { "nginx.conf": t.routerConfig },
-    });
+    }));
     const replicas = router.spec.replicas;
     this.routerDeployment = new DeploymentV1(this, "router", {
       metadata: { name: router.workloadName, namespace, labels: routerLabels },
@@ -189,7 +198,7 @@ export class KubernetesTarget extends Construct {
             securityContext: restrictedPodSecurityContext(router.spec.runAsUser),
             container: [
               {
-                name: "nginx",
+                name: ROUTER_CONTAINER_NAME,
                 image: router.spec.image,
                 imagePullPolicy: "Always",
                 port: [{ containerPort: ROUTER_CONTAINER_PORT, name: "http" }],
@@ -219,14 +228,28 @@ export class KubernetesTarget extends Construct {
       metadata: { name: router.workloadName, namespace, labels: routerLabels },
       spec: { type: "LoadBalancer", selector: routerSelector, port: [{ name: "http", port: 80, targetPort: String(ROUTER_CONTAINER_PORT) }] },
     });
-    new NetworkPolicyV1(this, "netpol-router", {
+    this.routerEgress = [{ to: [{ podSelector: { matchLabels: partOf } }] }, legacyEgress];
+    this.routerNetworkPolicy = new NetworkPolicyV1(this, "netpol-router", {
       metadata: { name: router.workloadName, namespace },
       spec: {
         podSelector: { matchLabels: routerSelector },
         policyTypes: ["Ingress", "Egress"],
         ingress: [{ ports: [{ port: String(ROUTER_CONTAINER_PORT), protocol: "TCP" }] }],
-        egress: [{ to: [{ podSelector: { matchLabels: partOf } }] }, legacyEgress],
+        egress: this.routerEgress,
       },
     });
+  }
+
+  /**
+   * Lets the router reach a release's pods on their port (its egress, derived from the release's selector; another
+   * namespace by name), and makes the router's config wait for what the release serves from.
+   */
+  routeTo(podLabels: Readonly<Record<string, string>>, port: number, namespace: string | undefined, dependables: readonly ITerraformDependable[]): void {
+    if (Object.keys(podLabels).length === 0) throw new Error(`${this.node.path}: a release with an empty pod selector would open the router to every pod.`);
+    const peer = namespace ? { podSelector: { matchLabels: { ...podLabels } }, namespaceSelector: { matchLabels: { "kubernetes.io/metadata.name": namespace } } } : { podSelector: { matchLabels: { ...podLabels } } };
+    this.routerEgress.push({ to: [peer], ports: [{ port: String(port), protocol: "TCP" }] });
+    this.routerNetworkPolicy.spec.putEgress([...this.routerEgress]);
+    // As cdktf writes a `dependsOn` prop: plain addresses (Terraform refuses interpolations in depends_on).
+    this.routerConfigMap.dependsOn = [...(this.routerConfigMap.dependsOn ?? []), ...dependables.map((d) => dependable(d))];
   }
 }
