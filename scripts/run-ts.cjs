@@ -26,17 +26,22 @@ const name = path.relative(root, entry).replace(/\.ts$/, "").replace(/[^A-Za-z0-
 const outfile = path.join(root, "node_modules", ".cache", "tandem", "run", `${name}.cjs`);
 
 /**
- * `__dirname`/`__filename` as each source file would see them (a bundle has one location for all its files), put on
- * the file's first line so that line numbers stay what they are in the source.
+ * What each source file would see on its own, though a bundle is one module: `__dirname`/`__filename` (put on the
+ * file's first line, so line numbers stay those of the source), and `require.main === module` true only in the entry
+ * (every bundled file shares the bundle's `module`, so an imported CLI would otherwise start its own main).
  */
+const MAIN_CHECK = /\brequire\.main\s*===\s*module\b/g;
 const fileLocals = {
   name: "file-locals",
   setup(build) {
     build.onLoad({ filter: /\.ts$/ }, (args) => {
-      const source = fs.readFileSync(args.path, "utf8");
-      if (!/\b__(dirname|filename)\b/.test(source)) return undefined;
-      const locals = `var __dirname = ${JSON.stringify(path.dirname(args.path))}, __filename = ${JSON.stringify(args.path)}; `;
-      return { contents: locals + source, loader: "ts" };
+      let source = fs.readFileSync(args.path, "utf8");
+      const locals = /\b__(dirname|filename)\b/.test(source);
+      const notEntry = args.path !== entry && new RegExp(MAIN_CHECK.source).test(source);
+      if (!locals && !notEntry) return undefined;
+      if (notEntry) source = source.replace(MAIN_CHECK, "false");
+      const prefix = locals ? `var __dirname = ${JSON.stringify(path.dirname(args.path))}, __filename = ${JSON.stringify(args.path)}; ` : "";
+      return { contents: prefix + source, loader: "ts" };
     });
   },
 };

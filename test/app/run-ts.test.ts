@@ -23,6 +23,15 @@ describe("scripts/run-ts.cjs (how the app and every CLI run)", () => {
     expect(run(entry).stdout).toBe("main\n");
   });
 
+  test("an imported file that is a CLI of its own does not start its main inside another entry", () => {
+    const cli = path.join(dir, "other-cli.ts");
+    fs.writeFileSync(cli, "export const name = 'other';\nif (require.main === module) console.log('other main ran');\n");
+    const entry = path.join(dir, "uses-cli.ts");
+    fs.writeFileSync(entry, "import { name } from './other-cli';\nif (require.main === module) console.log(`entry main, imported ${name}`);\n");
+    expect(run(entry).stdout).toBe("entry main, imported other\n");
+    expect(run(cli).stdout).toBe("other main ran\n");
+  });
+
   test("a syntax error is a short message with file:line:col and the line, exit 1", () => {
     const entry = path.join(dir, "broken.ts");
     fs.writeFileSync(entry, 'export const env = {\n  tier: "db-custom-2-7680" foo,\n};\n');
