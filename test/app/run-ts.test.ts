@@ -6,7 +6,13 @@ const root = path.resolve(__dirname, "../..");
 const dir = fs.mkdtempSync(path.join(root, "node_modules", ".cache", "run-ts-test-"));
 const run = (file: string, ...args: string[]) => spawnSync(process.execPath, ["scripts/run-ts.cjs", file, ...args], { cwd: root, encoding: "utf8", timeout: 60_000 });
 
-afterAll(() => fs.rmSync(dir, { recursive: true, force: true }));
+afterAll(() => {
+  fs.rmSync(dir, { recursive: true, force: true });
+  // The probes' bundles and stamps in run-ts's cache (named after the probe's path).
+  const cache = path.join(root, "node_modules", ".cache", "tandem", "run");
+  const prefix = path.relative(root, dir).replace(/[^A-Za-z0-9_-]+/g, "_");
+  for (const f of fs.existsSync(cache) ? fs.readdirSync(cache) : []) if (f.startsWith(prefix)) fs.rmSync(path.join(cache, f), { force: true });
+});
 
 describe("scripts/run-ts.cjs (how the app and every CLI run)", () => {
   test("always runs the current sources: an edit is seen on the next run, with no build step to remember", () => {
@@ -15,6 +21,31 @@ describe("scripts/run-ts.cjs (how the app and every CLI run)", () => {
     expect(run(entry, "a", "b").stdout).toBe("answer 1 a,b\n");
     fs.writeFileSync(entry, 'const answer: number = 2;\nconsole.log(`answer ${answer}`);\n');
     expect(run(entry).stdout).toBe("answer 2\n");
+  });
+
+  test("an unchanged entry is not bundled again; an edit of the same size in the same second is seen", () => {
+    const entry = path.join(dir, "same-size.ts");
+    const bundle = path.join(root, "node_modules", ".cache", "tandem", "run", `${path.relative(root, entry).replace(/\.ts$/, "").replace(/[^A-Za-z0-9_-]+/g, "_")}.cjs`);
+    fs.writeFileSync(entry, 'console.log("A");\n');
+    expect(run(entry).stdout).toBe("A\n");
+    const built = fs.statSync(bundle).mtimeMs;
+    expect(run(entry).stdout).toBe("A\n");
+    expect(fs.statSync(bundle).mtimeMs).toBe(built);
+    const { atime, mtime } = fs.statSync(entry);
+    fs.writeFileSync(entry, 'console.log("B");\n');
+    fs.utimesSync(entry, atime, mtime);
+    expect(run(entry).stdout).toBe("B\n");
+  });
+
+  test("a new file that changes what an import resolves to is seen, though no existing file changed", () => {
+    fs.mkdirSync(path.join(dir, "resolve"));
+    const entry = path.join(dir, "resolve", "entry.ts");
+    fs.writeFileSync(path.join(dir, "resolve", "dep.ts"), 'export const from = "dep.ts";\n');
+    fs.writeFileSync(entry, 'import { from } from "./dep";\nconsole.log(from);\n');
+    expect(run(entry).stdout).toBe("dep.ts\n");
+    // esbuild tries .tsx before .ts.
+    fs.writeFileSync(path.join(dir, "resolve", "dep.tsx"), 'export const from = "dep.tsx";\n');
+    expect(run(entry).stdout).toBe("dep.tsx\n");
   });
 
   test("runs the entry as the main module, so CLIs that check require.main run", () => {
