@@ -48,6 +48,25 @@ describe("scripts/run-ts.cjs (how the app and every CLI run)", () => {
     expect(run(entry).stdout).toBe("dep.tsx\n");
   });
 
+  test("cdktf's token traces (plain objects) keep their 6 innermost frames; a real error's stack stays whole", () => {
+    const entry = path.join(dir, "traces.ts");
+    fs.writeFileSync(
+      entry,
+      [
+        "Error.stackTraceLimit = Infinity;",
+        "function deep(n: number, f: () => string): string { return n === 0 ? f() : deep(n - 1, f); }",
+        'const token = () => { const o = { stack: "" }; Error.captureStackTrace(o); return o.stack; };',
+        "const real = () => new Error(\"boom\").stack ?? \"\";",
+        "console.log(JSON.stringify({ token: deep(30, token).split(\"\\n\"), real: deep(30, real).split(\"\\n\") }));",
+      ].join("\n"),
+    );
+    const out = JSON.parse(run(entry).stdout) as { token: string[]; real: string[] };
+    expect(out.token).toHaveLength(7);
+    expect(out.token.slice(1).every((l) => l.startsWith("    at "))).toBe(true);
+    expect(out.real[0]).toBe("Error: boom");
+    expect(out.real.length).toBeGreaterThan(31);
+  });
+
   test("runs the entry as the main module, so CLIs that check require.main run", () => {
     const entry = path.join(dir, "main-check.ts");
     fs.writeFileSync(entry, "if (require.main === module) console.log('main');\n");
