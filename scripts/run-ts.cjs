@@ -13,11 +13,11 @@
  * and bundle); when any differs, or there is no stamp, it is bundled again. The bundle run is the one whose hash the
  * stamp records, checked on the bytes that are run, so two runs racing on the cache never run a mismatched pair.
  *
- * cdktf records a stack trace for every token it creates (`Error.captureStackTrace` on a plain object with no frame
- * limit, formatted at once) for its "token created at" messages: formatting them all was a third of the time of a
- * large synth (500 blue-green services). Such traces keep their innermost TOKEN_FRAMES frames, formatted as Node
- * formats them; the stack of every real error (anything `util.types.isNativeError` or `instanceof Error`) goes to
- * Node's own formatting, whole, as before.
+ * cdktf records a stack trace for every token it creates (`Error.captureStackTrace` on a plain object with the frame
+ * limit raised to the maximum, formatted at once) for its "token created at" messages: collecting and formatting
+ * every frame was a third of the time of a large synth (500 blue-green services). Such traces keep their innermost
+ * TOKEN_FRAMES frames (where the token was made); the stack of every real error (anything `util.types.isNativeError`
+ * or `instanceof Error`) is captured and formatted as before, whole.
  *
  * A syntax error is printed as esbuild reports it (file:line:col, the line, a caret) and exits 1. A crash prints its
  * stack with the frames of our bundle mapped back to the .ts sources (source maps are read only then: mapping every
@@ -166,15 +166,22 @@ async function prepare(entries) {
 
 const TOKEN_FRAMES = 6;
 
-/** Stacks formatted as before (Node's default), except the traces cdktf takes on plain objects. */
+/**
+ * A stack trace captured on anything but an error (cdktf's token traces: plain objects, with the frame limit raised
+ * to the maximum) collects its TOKEN_FRAMES innermost frames only. Traces of errors are captured as before.
+ */
 function installTokenTraceLimit() {
   const { isNativeError } = require("node:util").types;
-  const previous = Error.prepareStackTrace;
-  Error.prepareStackTrace = (error, frames) => {
-    if (isNativeError(error) || error instanceof Error || typeof previous !== "function") {
-      return typeof previous === "function" ? previous(error, frames) : `${error}\n    at ${frames.join("\n    at ")}`;
+  const capture = Error.captureStackTrace;
+  Error.captureStackTrace = function captureStackTrace(target, constructorOpt) {
+    if (isNativeError(target) || target instanceof Error || !(Error.stackTraceLimit > TOKEN_FRAMES)) return capture(target, constructorOpt);
+    const limit = Error.stackTraceLimit;
+    Error.stackTraceLimit = TOKEN_FRAMES;
+    try {
+      return capture(target, constructorOpt);
+    } finally {
+      Error.stackTraceLimit = limit;
     }
-    return previous({}, frames.slice(0, TOKEN_FRAMES));
   };
 }
 

@@ -25,6 +25,17 @@ type RawEnv = { platform: { router: { phase: MigrationPhase; weightPercent?: num
 function synthesizedRouterConfig(env: EnvName, edit?: (raw: RawEnv) => void): string {
   const raw = structuredClone(environments[env]) as unknown as RawEnv;
   edit?.(raw);
+  // Synthesis is deterministic: one synth per distinct config, however many tests start nginx on it.
+  const key = JSON.stringify([env, raw]);
+  const known = synthesized.get(key);
+  if (known !== undefined) return known;
+  const text = synthesize(env, raw);
+  synthesized.set(key, text);
+  return text;
+}
+const synthesized = new Map<string, string>();
+
+function synthesize(env: EnvName, raw: RawEnv): string {
   const app = Testing.app();
   addEnvironmentStacks(app, [loadEnvironment(env, raw)]);
   const json = JSON.parse(Testing.synth(app.node.findChild(env) as TerraformStack)) as {
@@ -283,9 +294,9 @@ describe("the synthesized router config on real nginx", () => {
     expect((await get("/platform/")).body.backend).toBe("web");
     dns.records.set(web, "127.0.0.99");
     let backend: string | undefined;
-    // nginx caches an answer for `valid=5s`.
-    for (let i = 0; i < 20 && backend !== "web-moved"; i++) {
-      await new Promise((r) => setTimeout(r, 500));
+    // nginx caches an answer for `valid=5s`: asked every 100 ms, for up to 10 s.
+    for (let i = 0; i < 100 && backend !== "web-moved"; i++) {
+      await new Promise((r) => setTimeout(r, 100));
       backend = (await get("/platform/")).body.backend;
     }
     dns.records.set(web, addresses.get(web)!);
