@@ -1,14 +1,17 @@
 /**
  * npm run bench [-- --quick] [-- --no-test] [-- --write]
- * Measures how fast Tandem synthesizes, next to the way a `cdktf init --template=typescript` project runs the same
- * code, and writes BENCHMARKS.md (--quick: fewer runs, prints only unless --write; --no-test: skips `npm test`).
- * Every comparison runs side by side in one run, alternating the two sides; medians and min-max.
+ * Measures how fast Tandem synthesizes and tests, next to the precompiled floor of the same code and to the way a
+ * `cdktf init --template=typescript` project runs it, and writes BENCHMARKS.md (--quick: fewer runs, prints only
+ * unless --write; --no-test: skips the `npm test` runs). Every comparison runs in one loop that alternates its sides,
+ * so drift on a busy machine hits all of them alike; medians and min-max; the targets are printed as met or missed.
  */
-import { spawnSync } from "node:child_process";
+import { spawn, spawnSync } from "node:child_process";
 import * as fs from "node:fs";
+import { SourceMap } from "node:module";
 import * as os from "node:os";
 import * as path from "node:path";
-import { CpuProfile, inclusiveMs, ProfileSummary, summarizeProfile } from "./bench/profile";
+import { pathToFileURL } from "node:url";
+import { CpuProfile, inclusiveMs, ProfileSummary, remapProfile, summarizeProfile } from "./bench/profile";
 import { hasDeepImport, rewriteDeepImports } from "./bench/rewrite-imports";
 import { formatSpread, linearFit, linearOrBetter, marginalCosts, median } from "./bench/stats";
 
@@ -17,28 +20,37 @@ const args = process.argv.slice(2);
 const quick = args.includes("--quick");
 const write = !quick || args.includes("--write");
 const runTests = !args.includes("--no-test");
-const RUNS = quick ? 2 : 5;
+const RUNS = quick ? 3 : 7;
 const NAIVE_RUNS = quick ? 1 : 3;
-const CLI_RUNS = quick ? 1 : 3;
+const CLI_RUNS = quick ? 2 : 5;
 const SCALE_RUNS = quick ? 1 : 3;
 const TSC_RUNS = quick ? 1 : 3;
+const TEST_RUNS = quick ? 1 : 2;
 const tmp = fs.mkdtempSync(path.join(os.tmpdir(), "tandem-bench-"));
+const runCache = path.join(root, "node_modules", ".cache", "tandem", "run");
 
 interface Sample {
   wallS: number;
   rssMb: number;
   stdout: string;
+  stderr: string;
   /** Exit status (only non-zero when the caller allowed failure). */
   status: number;
 }
 
+const timeFormat = ["-f", "%e %M"];
+const readTime = (file: string) => {
+  const [wall, kb] = fs.readFileSync(file, "utf8").trim().split(/\s+/).slice(-2).map(Number);
+  return { wallS: wall, rssMb: Math.round(kb / 1024) };
+};
+
 /**
- * Runs a shell command under GNU time: wall seconds, and the peak RSS of the largest process in its tree
+ * Runs a shell command under GNU time: wall seconds, and the peak RSS of the largest single process in its tree
  * (getrusage of the children, which is what `%M` reports).
  */
-function timed(command: string, cwd: string, env: Record<string, string> = {}, allowFailure = false): Sample {
+function timed(command: string, cwd = root, env: Record<string, string> = {}, allowFailure = false): Sample {
   const timeFile = path.join(tmp, "time.txt");
-  const r = spawnSync("/usr/bin/time", ["-f", "%e %M", "-o", timeFile, "bash", "-c", command], {
+  const r = spawnSync("/usr/bin/time", [...timeFormat, "-o", timeFile, "bash", "-c", command], {
     cwd,
     env: { ...process.env, CHECKPOINT_DISABLE: "1", ...env },
     encoding: "utf8",
@@ -46,16 +58,40 @@ function timed(command: string, cwd: string, env: Record<string, string> = {}, a
     timeout: 10 * 60_000,
   });
   if (r.status !== 0 && !(allowFailure && r.status !== null)) throw new Error(`\`${command}\` failed in ${cwd} (exit ${r.status ?? r.signal}):\n${(r.stderr || r.stdout).slice(-2000)}`);
-  const [wall, kb] = fs.readFileSync(timeFile, "utf8").trim().split(/\s+/).slice(-2).map(Number);
-  return { wallS: wall, rssMb: Math.round(kb / 1024), stdout: r.stdout, status: r.status ?? 1 };
+  return { ...readTime(timeFile), stdout: r.stdout, stderr: r.stderr, status: r.status ?? 1 };
 }
 
-const walls = (xs: readonly Sample[]) => xs.map((s) => s.wallS);
-const rss = (xs: readonly Sample[]) => xs.map((s) => s.rssMb);
+/** Like `timed`, plus the seconds from the start to the first byte the command printed (stdout or stderr). */
+function firstLine(command: string): Promise<Sample & { firstS: number }> {
+  const timeFile = path.join(tmp, "time-first.txt");
+  return new Promise((resolve, reject) => {
+    const started = process.hrtime.bigint();
+    let first: bigint | undefined;
+    let stdout = "";
+    let stderr = "";
+    const child = spawn("/usr/bin/time", [...timeFormat, "-o", timeFile, "bash", "-c", command], { cwd: root, env: { ...process.env, CHECKPOINT_DISABLE: "1" }, stdio: ["ignore", "pipe", "pipe"] });
+    const seen = () => (first ??= process.hrtime.bigint());
+    child.stdout.on("data", (c: Buffer) => (seen(), (stdout += c.toString())));
+    child.stderr.on("data", (c: Buffer) => (seen(), (stderr += c.toString())));
+    child.on("error", reject);
+    child.on("close", (code) => {
+      if (first === undefined) return reject(new Error(`\`${command}\` printed nothing`));
+      resolve({ ...readTime(timeFile), firstS: Number(first - started) / 1e9, stdout, stderr, status: code ?? 1 });
+    });
+  });
+}
 
-/** A copy of the app as `cdktf init --template=typescript` would run it: ts-node, provider package roots. */
-function naiveCopy(): { dir: string; files: number; rewritten: number } {
-  const dir = path.join(tmp, "naive");
+const walls = (xs: readonly { wallS: number }[]) => xs.map((s) => s.wallS);
+const rss = (xs: readonly { rssMb: number }[]) => xs.map((s) => s.rssMb);
+const medWall = (xs: readonly { wallS: number }[]) => median(walls(xs));
+const load = () => os.loadavg().map((x) => x.toFixed(2)).join(", ");
+
+/**
+ * A copy of the app as `cdktf init --template=typescript` would run it: ts-node, the template's tsconfig and
+ * cdktf.json; with `roots`, every deep provider import rewritten to the package root.
+ */
+function naiveCopy(name: string, roots: boolean): { dir: string; files: number; rewritten: number } {
+  const dir = path.join(tmp, name);
   let files = 0;
   let rewritten = 0;
   const copy = (rel: string) => {
@@ -64,8 +100,8 @@ function naiveCopy(): { dir: string; files: number; rewritten: number } {
       if (entry.isDirectory()) copy(src);
       else if (entry.name.endsWith(".ts")) {
         const original = fs.readFileSync(path.join(root, src), "utf8");
-        const text = rewriteDeepImports(original);
-        if (hasDeepImport(text)) throw new Error(`${src}: a deep provider import the rewriter does not understand is left; the naive side would not be naive.`);
+        const text = roots ? rewriteDeepImports(original) : original;
+        if (roots && hasDeepImport(text)) throw new Error(`${src}: a deep provider import the rewriter does not understand is left; the naive side would not be naive.`);
         files++;
         if (text !== original) rewritten++;
         fs.mkdirSync(path.join(dir, rel), { recursive: true });
@@ -83,7 +119,6 @@ function naiveCopy(): { dir: string; files: number; rewritten: number } {
   const tsconfig = JSON.parse(fs.readFileSync(path.join(template, "tsconfig.json"), "utf8")) as { compilerOptions: Record<string, unknown> };
   Object.assign(tsconfig.compilerOptions, { lib: ["es2022"], target: "ES2022", types: ["node"] });
   fs.writeFileSync(path.join(dir, "tsconfig.json"), JSON.stringify(tsconfig, null, 2));
-  // The template's cdktf.json (app: `npx ts-node main.ts`), placeholders filled.
   const cdktfJson = fs
     .readFileSync(path.join(template, "cdktf.json"), "utf8")
     .replace("{{projectId}}", "bench")
@@ -93,16 +128,41 @@ function naiveCopy(): { dir: string; files: number; rewritten: number } {
   return { dir, files, rewritten };
 }
 
+/** The floor: this project's own tsc output for main.ts and what it imports, run by plain node. */
+function compileFloor(): { main: string; compileS: number } {
+  const out = path.join(root, "node_modules", ".cache", "tandem", "bench-floor");
+  fs.rmSync(out, { recursive: true, force: true });
+  // Inside the repository, so that type roots (node_modules/@types) resolve as for the project's own tsconfig.
+  const config = path.join(root, "node_modules", ".cache", "tandem", "tsconfig.bench-floor.json");
+  fs.writeFileSync(
+    config,
+    JSON.stringify({
+      extends: path.join(root, "tsconfig.json"),
+      compilerOptions: { outDir: out, rootDir: root, noEmit: false, declaration: false, incremental: false, sourceMap: false, types: ["node"] },
+      files: [path.join(root, "main.ts")],
+      include: [],
+    }),
+  );
+  const s = timed(`node_modules/.bin/tsc -p ${config}`);
+  return { main: path.join(out, "main.js"), compileS: s.wallS };
+}
+
 function stackFiles(outdir: string): Record<string, string> {
   const out: Record<string, string> = {};
   for (const s of fs.readdirSync(path.join(outdir, "stacks")).sort()) out[s] = fs.readFileSync(path.join(outdir, "stacks", s, "cdk.tf.json"), "utf8");
   return out;
 }
 
-function readProfile(dir: string): CpuProfile {
+/** A CPU profile of `node <args>` (run through run-ts: our bundle's frames put back on the .ts sources). */
+function profileRun(nodeArgs: string, bundleName: string, env: Record<string, string> = {}): CpuProfile {
+  const dir = path.join(tmp, `prof-${bundleName}-${Date.now()}`);
+  timed(`node --cpu-prof --cpu-prof-dir ${dir} ${nodeArgs}`, root, env);
   const file = fs.readdirSync(dir).find((f) => f.endsWith(".cpuprofile"));
   if (!file) throw new Error(`no .cpuprofile in ${dir}`);
-  return JSON.parse(fs.readFileSync(path.join(dir, file), "utf8")) as CpuProfile;
+  const profile = JSON.parse(fs.readFileSync(path.join(dir, file), "utf8")) as CpuProfile;
+  const bundle = path.join(runCache, `${bundleName}.cjs`);
+  const map = new SourceMap(JSON.parse(fs.readFileSync(`${bundle}.map`, "utf8")) as ConstructorParameters<typeof SourceMap>[0]);
+  return remapProfile(profile, pathToFileURL(bundle).href, map, (source) => pathToFileURL(path.resolve(runCache, source)).href);
 }
 
 const lines: string[] = [];
@@ -113,6 +173,7 @@ const say = (line = "") => {
 const pct = (x: number) => `${x.toFixed(1)} %`;
 /** Whole milliseconds, or tenths below 10 ms. */
 const ms = (x: number) => `${x < 10 ? x.toFixed(1) : Math.round(x)} ms`;
+const sec = (x: number) => `${x.toFixed(2)} s`;
 
 function sayProfile(summary: ProfileSummary, modules = 8, functions = 10): void {
   say(`Self time by module (${ms(summary.totalMs)} sampled):`);
@@ -141,32 +202,46 @@ function phases(profile: CpuProfile): { total: number; loading: number; synth: n
   return { total, loading, synth, traces };
 }
 
+/** Our own files' share of a profile's self time, and the three largest. */
+function ownShare(profile: CpuProfile): string {
+  const own = summarizeProfile(profile, root, Number.MAX_SAFE_INTEGER).modules.filter((r) => r.name.startsWith("tandem ") && !r.name.startsWith("tandem scripts/run-ts"));
+  const share = own.reduce((a, r) => a + r.percent, 0);
+  return `${pct(share)} (${own
+    .slice(0, 3)
+    .map((r) => `${r.name.replace(/^tandem /, "")} ${ms(r.ms)}`)
+    .join(", ")})`;
+}
+
 interface Target {
   readonly name: string;
   readonly measured: string;
   readonly met: boolean | undefined;
   readonly note?: string;
 }
+const targets: Target[] = [];
 
-function main(): void {
+async function main(): Promise<void> {
   const app = (JSON.parse(fs.readFileSync(path.join(root, "cdktf.json"), "utf8")) as { app: string }).app;
-  const targets: Target[] = [];
-  const load = os.loadavg().map((x) => x.toFixed(2)).join(", ");
   say("# Benchmarks");
   say();
   say("Written by `npm run bench` (`scripts/bench.ts`); do not edit by hand.");
   say();
   say(
-    `Machine: ${os.cpus().length} cores (${os.cpus()[0]?.model.trim() ?? "?"}), ${(os.totalmem() / 2 ** 30).toFixed(1)} GiB memory, Node ${process.version}, ${os.platform()} ${os.release()}; ${new Date().toISOString().replace(/\.\d+Z$/, "Z")}. ` +
-      `Load average at start: ${load}. Other processes were not stopped, so a busy machine shows up as spread (min-max) and slower medians.`,
+    `Machine: ${os.cpus().length} cores (${os.cpus()[0]?.model.trim() ?? "?"}), ${(os.totalmem() / 2 ** 30).toFixed(1)} GiB memory, Node ${process.version}, ${os.platform()} ${os.release()}; ${new Date().toISOString().replace(/\.\d+Z$/, "Z")}${quick ? " (--quick)" : ""}. ` +
+      `Load average at start: ${load()}. The machine is shared and other processes were not stopped: a busy machine shows up as spread (min-max) and slower medians, and the load average is given per section.`,
   );
   say();
-  say(`Runs per side: ${RUNS} (ours), ${NAIVE_RUNS} (naive), ${CLI_RUNS} (CLI, each side), ${SCALE_RUNS} (scaling), ${TSC_RUNS} (type-check)${quick ? " (--quick)" : ""}. Times are medians with (min-max); peak RSS is the largest process's.`);
+  say(
+    `Runs per side: ${RUNS} (app: ours and the floor), ${NAIVE_RUNS} (each naive setup), ${CLI_RUNS} (each CLI), ${SCALE_RUNS} (each scaling step), ${TSC_RUNS} (type-check, lint), ${TEST_RUNS} (\`npm test\` cold and warm). ` +
+      "Times are medians with (min-max); peak RSS is the largest single process's (GNU time's `%M`).",
+  );
   say();
 
-  // 1. App synth, all environments.
-  const naive = naiveCopy();
-  // Untimed warm-up of ours (file cache, tsx's transpile cache), recording any file loaded from dist/.
+  // 1. App synth: ours, the floor, both naive setups, in one alternating loop.
+  const roots = naiveCopy("naive-roots", true);
+  const deep = naiveCopy("naive-deep", false);
+  const floor = compileFloor();
+  // Untimed warm-up of ours (file cache, the bundle), recording any file loaded from dist/.
   const probe = path.join(tmp, "dist-probe.cjs");
   const probeOut = path.join(tmp, "dist-loaded.json");
   fs.writeFileSync(
@@ -175,143 +250,184 @@ function main(): void {
   );
   timed(app, root, { CDKTF_OUTDIR: path.join(tmp, "warm-up"), NODE_OPTIONS: `--require ${probe}` });
   const distLoaded = JSON.parse(fs.readFileSync(probeOut, "utf8")) as string[];
+  timed(`node ${floor.main}`, root, { CDKTF_OUTDIR: path.join(tmp, "warm-up-floor") });
 
-  const ours: Sample[] = [];
-  const theirs: Sample[] = [];
-  for (let i = 0; i < Math.max(RUNS, NAIVE_RUNS); i++) {
-    if (i < RUNS) ours.push(timed(app, root, { CDKTF_OUTDIR: path.join(tmp, `ours-${i}`) }));
-    if (i < NAIVE_RUNS) theirs.push(timed("npx ts-node main.ts", naive.dir, { CDKTF_OUTDIR: path.join(tmp, `naive-${i}`) }));
+  const sides = {
+    ours: { label: `ours: \`${app}\` (cdktf.json's app: esbuild bundle of the current sources, deep provider imports)`, command: app, cwd: root, runs: RUNS, samples: [] as Sample[] },
+    floor: { label: "floor: the same code precompiled by `tsc`, `node main.js` (no build at run time)", command: `node ${floor.main}`, cwd: root, runs: RUNS, samples: [] as Sample[] },
+    roots: { label: "naive: `npx ts-node main.ts` (cdktf init's app, type-checking), provider package roots", command: "npx ts-node main.ts", cwd: roots.dir, runs: NAIVE_RUNS, samples: [] as Sample[] },
+    deep: { label: "naive: `npx ts-node main.ts`, deep provider imports (our sources unchanged)", command: "npx ts-node main.ts", cwd: deep.dir, runs: NAIVE_RUNS, samples: [] as Sample[] },
+  };
+  const loadAtStart = load();
+  for (let i = 0; i < RUNS; i++) {
+    for (const [name, side] of Object.entries(sides)) {
+      if (i < side.runs) side.samples.push(timed(side.command, side.cwd, { CDKTF_OUTDIR: path.join(tmp, `${name}-${i}`) }));
+    }
   }
-  const oursStacks = stackFiles(path.join(tmp, "ours-0"));
-  const naiveStacks = stackFiles(path.join(tmp, "naive-0"));
-  const differing = [...new Set([...Object.keys(oursStacks), ...Object.keys(naiveStacks)])].filter((s) => oursStacks[s] !== naiveStacks[s]);
-  const ratio = median(walls(ours)) / median(walls(theirs));
+  const outputs = Object.fromEntries(Object.keys(sides).map((name) => [name, stackFiles(path.join(tmp, `${name}-0`))]));
+  const stacks = Object.keys(outputs.ours);
+  const differing = Object.keys(sides).filter((name) => JSON.stringify(outputs[name]) !== JSON.stringify(outputs.ours));
+  const ratio = (a: keyof typeof sides, b: keyof typeof sides) => medWall(sides[a].samples) / medWall(sides[b].samples);
   say("## 1. App synth, all environments");
   say();
-  say(`Stacks: ${Object.keys(oursStacks).join(", ")}.`);
+  say(`Stacks: ${stacks.join(", ")}. Load average ${loadAtStart} before, ${load()} after.`);
   say();
   say("| setup | wall time | peak RSS |");
   say("|---|---|---|");
-  say(`| ours: \`${app}\` (cdktf.json's app; deep provider imports) | ${formatSpread(walls(ours), "s")} | ${formatSpread(rss(ours), "MB", 0)} |`);
-  say(`| naive: \`npx ts-node main.ts\` (cdktf init's app, type-checking), provider package roots | ${formatSpread(walls(theirs), "s")} | ${formatSpread(rss(theirs), "MB", 0)} |`);
-  say();
-  say(`Ratio ours / naive (medians): wall time **${ratio.toFixed(3)}**, peak RSS **${(median(rss(ours)) / median(rss(theirs))).toFixed(3)}**.`);
+  for (const side of Object.values(sides)) say(`| ${side.label} | ${formatSpread(walls(side.samples), "s")} | ${formatSpread(rss(side.samples), "MB", 0)} |`);
   say();
   say(
-    `The naive side is a temporary copy of main.ts, src/, stacks/ and environments/ (${naive.files} files; ${naive.rewritten} had their deep provider imports rewritten to the package roots, ` +
+    `Ratios of the medians: ours / floor **${ratio("ours", "floor").toFixed(3)}**, ours / naive (roots) **${ratio("ours", "roots").toFixed(3)}**, ours / naive (deep) **${ratio("ours", "deep").toFixed(3)}**; ` +
+      `the floor / naive (roots) ${ratio("floor", "roots").toFixed(3)}. Peak RSS ours / naive (roots): ${(median(rss(sides.ours.samples)) / median(rss(sides.roots.samples))).toFixed(3)}.`,
+  );
+  say();
+  say(
+    `The floor is compiled once, before the loop (\`tsc\` 5.9, ${sec(floor.compileS)}, into node_modules/.cache/tandem/bench-floor): a build step someone has to remember, which ours does not need. ` +
+      `The naive sides are temporary copies of main.ts, src/, stacks/ and environments/ (${roots.files} files; for the roots side ${roots.rewritten} had their deep provider imports rewritten to the package roots, ` +
       "`import { containerCluster as google_containerCluster } from \"@cdktf/provider-google\"; import ContainerCluster = google_containerCluster.ContainerCluster;`), " +
       "with the tsconfig.json and cdktf.json of `cdktf init --template=typescript` (node_modules/@cdktf/cli-core/templates/typescript; lib/target raised to ES2022 for our library calls).",
   );
   say();
   say(
-    `Same code, same output: the cdk.tf.json of every stack is ${differing.length === 0 ? "byte-identical on both sides" : `DIFFERENT for ${differing.join(", ")}`}. ` +
-      `Ours synthesizes the current sources every time: ${distLoaded.length === 0 ? "no file under dist/ was loaded" : `it LOADED ${distLoaded.length} files from dist/`}${app.includes("tsx") ? " (tsx transpiles each file on load, without type-checking; its cache is keyed by content)" : ""}.`,
+    `Same code, same output: the cdk.tf.json of every stack is ${differing.length === 0 ? "byte-identical on all four sides" : `DIFFERENT from ours for ${differing.join(", ")}`}. ` +
+      `Ours synthesizes the current sources every time: ${distLoaded.length === 0 ? "no file under dist/ was loaded" : `it LOADED ${distLoaded.length} files from dist/`}; the bundle is made again whenever a source file, ` +
+      "a directory listing of one, tsconfig.json or esbuild changed (scripts/run-ts.cjs), else run as it is.",
   );
   say();
-  const oursMaxRss = Math.max(...rss(ours));
-  let appNote = "";
-  if (app.startsWith("node ")) {
-    const profDir = path.join(tmp, "prof-app");
-    timed(app.replace(/^node /, `node --cpu-prof --cpu-prof-dir ${profDir} `), root, { CDKTF_OUTDIR: path.join(tmp, "ours-prof") });
-    const profile = readProfile(profDir);
-    const p = phases(profile);
-    say(
-      `Where our ${ms(p.total)} go (one CPU-profiled run; the rest of the wall time is Node start-up): loading modules (imports, including their top-level code) ${ms(p.loading)}, ` +
-        `\`app.synth()\` ${ms(p.synth)}, of which cdktf capturing a stack trace for each token ${ms(p.traces)}.`,
-    );
-    say();
-    const summary = summarizeProfile(profile, root);
-    sayProfile(summary, 6, 0);
-    const tsx = summary.modules.find((r) => r.name === "tsx");
-    appNote = ` In the profiled run ${ms(p.loading)} of ${ms(p.total)} is loading modules${tsx ? ` (tsx's own work on each loaded file: ${ms(tsx.ms)})` : ""}, and ${ms(p.synth)} is \`app.synth()\`.`;
-  }
+  const appProfile = profileRun(app.replace(/^node /, ""), "main", { CDKTF_OUTDIR: path.join(tmp, "ours-prof") });
+  const ap = phases(appProfile);
+  say(
+    `Where ours goes (one CPU-profiled run, ${ms(ap.total)} sampled; the rest of the wall time is Node start-up): loading modules (imports, including their top-level code) ${ms(ap.loading)}, ` +
+      `\`app.synth()\` ${ms(ap.synth)}, cdktf capturing a stack trace for each token ${ms(ap.traces)}; our own files ${ownShare(appProfile)} of the self time.`,
+  );
+  say();
+  sayProfile(summarizeProfile(appProfile, root), 7, 0);
+  const oursWall = medWall(sides.ours.samples);
   targets.push({
-    name: "App synth time, ours / naive <= 0.10",
-    measured: ratio.toFixed(3),
-    met: ratio <= 0.1,
-    note: `ours ${formatSpread(walls(ours), "s")} against naive ${formatSpread(walls(theirs), "s")}; compare the spreads before reading much into a small miss.${appNote}`,
+    name: "App synth <= 1.2 x the precompiled floor",
+    measured: `${ratio("ours", "floor").toFixed(3)} (${sec(oursWall)} vs ${sec(medWall(sides.floor.samples))})`,
+    met: ratio("ours", "floor") <= 1.2,
+    note: `ours ${formatSpread(walls(sides.ours.samples), "s")}, floor ${formatSpread(walls(sides.floor.samples), "s")}: compare the spreads before reading much into a small miss.`,
   });
   targets.push({
-    name: "Peak RSS of the app synth <= 200 MB",
-    measured: formatSpread(rss(ours), "MB", 0),
-    met: median(rss(ours)) <= 200,
-    note: `median ${median(rss(ours))} MB, largest of ${ours.length} runs ${oursMaxRss} MB (the peak moves with garbage-collection timing on a busy machine).`,
+    name: "App synth <= 0.08 x the naive setup (ts-node, provider roots)",
+    measured: `${ratio("ours", "roots").toFixed(3)} (${sec(oursWall)} vs ${sec(medWall(sides.roots.samples))})`,
+    met: ratio("ours", "roots") <= 0.08,
+  });
+  targets.push({
+    name: "Peak RSS of the app synth <= 160 MB",
+    measured: formatSpread(rss(sides.ours.samples), "MB", 0),
+    met: median(rss(sides.ours.samples)) <= 160,
+    note: `judged on the median; the floor's is ${median(rss(sides.floor.samples))} MB: the same code and modules, so the RSS is cdktf's, the providers' and Node's.`,
   });
 
   // 2. cdktf synth end to end.
-  const cliOurs: Sample[] = [];
-  const cliNaive: Sample[] = [];
-  for (let i = 0; i < CLI_RUNS; i++) {
-    cliOurs.push(timed(`npx cdktf synth --output ${path.join(tmp, `cli-ours-${i}`)}`, root));
-    cliNaive.push(timed(`npx cdktf synth --output ${path.join(tmp, `cli-naive-${i}`)}`, naive.dir));
-  }
-  const cliBase = timed("npx cdktf --version", root);
+  const cli: Sample[] = [];
+  for (let i = 0; i < Math.min(CLI_RUNS, 3); i++) cli.push(timed(`npx cdktf synth --output ${path.join(tmp, `cli-ours-${i}`)}`));
   say("## 2. `npx cdktf synth`, end to end (CLI included)");
   say();
-  say("`CHECKPOINT_DISABLE=1 npx cdktf synth --output <tmp>`, in the repository (our cdktf.json) and in the naive copy (the template's cdktf.json).");
-  say();
-  say("| setup | wall time | peak RSS |");
-  say("|---|---|---|");
-  say(`| ours | ${formatSpread(walls(cliOurs), "s")} | ${formatSpread(rss(cliOurs), "MB", 0)} |`);
-  say(`| naive | ${formatSpread(walls(cliNaive), "s")} | ${formatSpread(rss(cliNaive), "MB", 0)} |`);
-  say();
-  const cliOverhead = median(walls(cliOurs)) - median(walls(ours));
   say(
-    `Ratio ours / naive (medians): **${(median(walls(cliOurs)) / median(walls(cliNaive))).toFixed(3)}**. ` +
-      `The CLI adds ${cliOverhead.toFixed(1)} s to our app's ${median(walls(ours)).toFixed(1)} s (\`npx cdktf --version\` alone: ${cliBase.wallS.toFixed(1)} s; ` +
-      "the rest is the CLI's own work around the app: it runs \`terraform version\` and \`node --version\` before starting it and reads the synthesized output after)." +
-      (median(rss(cliOurs)) > oursMaxRss ? " Its peak RSS is the CLI's own Node process, above our app's (section 1): not ours to shrink." : ""),
+    `\`CHECKPOINT_DISABLE=1 npx cdktf synth --output <tmp>\` in the repository: ${formatSpread(walls(cli), "s")}, peak RSS ${formatSpread(rss(cli), "MB", 0)} (the CLI's own Node process). ` +
+      `The CLI adds ${(medWall(cli) - oursWall).toFixed(1)} s to the app's ${oursWall.toFixed(1)} s (it runs \`terraform version\` and \`node --version\` before starting the app and reads the synthesized output after); ` +
+      "`npm run synth` and the Terraform tier run the app without it. `cdktf diff`/`deploy` run the same app.",
   );
   say();
 
-  // 3. Scaling.
+  // 3. CLIs to their first line of output.
+  const pkg = JSON.parse(fs.readFileSync(path.join(root, "package.json"), "utf8")) as { scripts: Record<string, string> };
+  const cliArgs: Record<string, string> = { ports: "staging", "ports:check": "dev", access: "production", preview: "", report: "", release: "" };
+  const clis = Object.entries(pkg.scripts)
+    .filter(([name, command]) => name in cliArgs && command.startsWith("node scripts/run-ts.cjs scripts/"))
+    .map(([name, command]) => ({ name, command: `${command} ${cliArgs[name]}`.trim(), entry: command.replace("node scripts/run-ts.cjs ", "") }));
+  const cliSamples = new Map<string, (Sample & { firstS: number })[]>();
+  const cliDirect = new Map<string, (Sample & { firstS: number })[]>();
+  const cliLoad = load();
+  for (const c of clis) await firstLine(`${c.command} >/dev/null 2>&1 || true`).catch(() => undefined); // warm-up: the bundle
+  for (let i = 0; i < CLI_RUNS; i++) {
+    for (const c of clis) {
+      cliSamples.set(c.name, [...(cliSamples.get(c.name) ?? []), await firstLine(`${c.command}`)]);
+      const bundle = path.join(runCache, `${c.entry.replace(/\.ts$/, "").replace(/[^A-Za-z0-9_-]+/g, "_")}.cjs`);
+      cliDirect.set(c.name, [...(cliDirect.get(c.name) ?? []), await firstLine(`node ${bundle} ${cliArgs[c.name]}`)]);
+    }
+  }
+  say("## 3. CLIs: time to the first line of output");
+  say();
+  say(
+    `Each CLI as \`npm run <name> --\` runs it (\`node scripts/run-ts.cjs scripts/<cli>.ts\`, the bundle current), next to the same bundle started by plain \`node\` (its floor). First line: from the start to the first byte on stdout or stderr. Load average ${cliLoad} before, ${load()} after.`,
+  );
+  say();
+  say("| CLI | first line | wall | peak RSS | first line, `node <bundle>` |");
+  say("|---|---:|---:|---:|---:|");
+  const slowest: string[] = [];
+  for (const c of clis) {
+    const xs = cliSamples.get(c.name)!;
+    const first = xs.map((s) => s.firstS);
+    if (median(first) > 0.6) slowest.push(`${c.name} ${sec(median(first))}`);
+    say(`| \`${c.command.replace("node scripts/run-ts.cjs ", "")}\` | ${formatSpread(first, "s")} | ${formatSpread(walls(xs), "s")} | ${formatSpread(rss(xs), "MB", 0)} | ${formatSpread(cliDirect.get(c.name)!.map((s) => s.firstS), "s")} |`);
+  }
+  say();
+  targets.push({
+    name: "Each CLI <= 0.6 s to its first line of output",
+    measured: clis.map((c) => `${c.name} ${sec(median(cliSamples.get(c.name)!.map((s) => s.firstS)))}`).join(", "),
+    met: slowest.length === 0,
+    note: slowest.length ? `over: ${slowest.join(", ")}` : undefined,
+  });
+
+  // 4. Scaling.
   interface Scale {
+    loadMs: number;
     appMs: number;
     buildMs: number;
     synthMs: number;
     rssMb: number;
+    wallS: number;
   }
-  const cases: [string, number[]][] = [
-    ["blue-green", [1, 10, 50, 100]],
-    ["platform", [10, 50, 100]],
-    ["ports", [10, 50, 100]],
+  const cases: [string, number[], string][] = [
+    ["blue-green", [1, 10, 100, 500], "services"],
+    ["platform", [10, 100, 500], "services"],
+    ["ports", [10, 100, 500], "services"],
+    ["org", [1, 3, 10], "environments"],
   ];
   const results = new Map<string, Scale[]>();
-  // Rounds over every case, so drift on a busy machine spreads over all of them.
+  const scaleLoad = load();
   for (let r = 0; r < SCALE_RUNS; r++) {
     for (const [kind, ns] of cases) {
       for (const n of ns) {
-        const s = timed(`node --require tsx/cjs scripts/bench/scale-app.ts ${kind} ${n}`, root);
-        const out = JSON.parse(s.stdout) as Omit<Scale, "rssMb">;
+        const s = timed(`node scripts/run-ts.cjs scripts/bench/scale-app.ts ${kind} ${n}`);
+        const out = JSON.parse(s.stdout) as Omit<Scale, "rssMb" | "wallS">;
         const key = `${kind} ${n}`;
-        results.set(key, [...(results.get(key) ?? []), { ...out, rssMb: s.rssMb }]);
+        results.set(key, [...(results.get(key) ?? []), { ...out, rssMb: s.rssMb, wallS: s.wallS }]);
       }
     }
   }
   const med = (kind: string, n: number, field: keyof Scale) => median(results.get(`${kind} ${n}`)!.map((s) => s[field]));
-  say("## 3. Scaling");
+  say("## 4. Scaling");
   say();
-  say("`scripts/bench/scale-app.ts`: one stack with N of a kind. App time is building the construct tree plus `app.synth()` (imports excluded), measured in the process; peak RSS is the whole process's.");
+  say(
+    `\`scripts/bench/scale-app.ts\`, run as the app runs (\`node scripts/run-ts.cjs\`). Wall is the whole process (Node start-up and imports included); app time is config validation, building the construct tree and \`app.synth()\`, measured in the process; peak RSS is the process's. Load average ${scaleLoad} before, ${load()} after.`,
+  );
   say();
-  say("- blue-green: N `BlueGreenService`s (Kubernetes provider): two Deployments, three Services, HPA, PDB, NetworkPolicy, ServiceAccount ... each");
-  say("- platform: one `ParallelPlatform` (Docker target, as dev) with N services: the port plan, a container per service, the router");
+  say("- blue-green: one stack of N `BlueGreenService`s (Kubernetes provider): two Deployments, three Services, two HPAs, PDBs, NetworkPolicy, ServiceAccounts ... each");
+  say("- platform: one stack with a `ParallelPlatform` (Docker target, as dev) of N services: the port plan, a container per service, the router");
   say("- ports: `planPorts` alone for N services (pure allocation)");
+  say("- org: N environments generated from staging's and production's configs in turn (each renamed `org-NNN` throughout), validated and synthesized in one app by `runEnvironments` as main.ts does, files written: N stacks");
   say();
-  say("| case | N | app time | build | synth | per service | peak RSS |");
-  say("|---|---:|---:|---:|---:|---:|---:|");
+  say("| case | N | wall | app time | validate | build | synth | app time per unit | peak RSS |");
+  say("|---|---:|---:|---:|---:|---:|---:|---:|---:|");
   for (const [kind, ns] of cases) {
     for (const n of ns) {
       const xs = results.get(`${kind} ${n}`)!;
       say(
-        `| ${kind} | ${n} | ${formatSpread(xs.map((s) => s.appMs), "ms", med(kind, n, "appMs") < 10 ? 1 : 0)} | ${ms(med(kind, n, "buildMs"))} | ${ms(med(kind, n, "synthMs"))} | ${(med(kind, n, "appMs") / n).toFixed(2)} ms | ${formatSpread(xs.map((s) => s.rssMb), "MB", 0)} |`,
+        `| ${kind} | ${n} | ${formatSpread(walls(xs), "s")} | ${formatSpread(xs.map((s) => s.appMs), "ms", med(kind, n, "appMs") < 10 ? 1 : 0)} | ${ms(med(kind, n, "loadMs"))} | ${ms(med(kind, n, "buildMs"))} | ${ms(med(kind, n, "synthMs"))} | ${ms(med(kind, n, "appMs") / n)} | ${formatSpread(rss(xs), "MB", 0)} |`,
       );
     }
   }
   say();
-  for (const [kind, ns] of cases) {
+  const nonLinear: string[] = [];
+  for (const [kind, ns, unit] of cases) {
     const time = ns.map((n) => [n, med(kind, n, "appMs")] as const);
     const largest = time[time.length - 1][1];
-    if (largest < 20) {
+    if (largest < 50) {
       // Below the timer's and the JIT's noise: no growth to judge.
       say(`- ${kind}: negligible, ${ms(largest)} at N = ${ns[ns.length - 1]}; memory is the process's baseline.`);
       continue;
@@ -319,169 +435,170 @@ function main(): void {
     const mem = ns.map((n) => [n, med(kind, n, "rssMb")] as const);
     const fit = linearFit(time);
     const memFit = linearFit(mem);
-    const marginal = marginalCosts(time).map((m, i) => `${ns[i]}->${ns[i + 1]}: ${m.toFixed(2)}`);
+    const marginal = marginalCosts(time);
+    const linear = linearOrBetter(time);
+    if (!linear) nonLinear.push(kind);
+    // Where it bends: the first interval whose cost per extra unit is over 1.25x the one before it.
+    const bend = marginal.findIndex((m, i) => i > 0 && m > 1.25 * Math.max(marginal[i - 1], 0));
     say(
-      `- ${kind}: ${fit.slope.toFixed(2)} ms and ${memFit.slope.toFixed(2)} MB per service (least squares, r2 ${fit.r2.toFixed(3)}); ms per extra service ${marginal.join(", ")}: ` +
-        `**${linearOrBetter(time) ? "linear or better" : "worse than linear"}** (the last interval costs at most 1.25x per service what the earlier ones did).`,
+      `- ${kind}: ${fit.slope.toFixed(2)} ms and ${memFit.slope.toFixed(2)} MB per ${unit.replace(/s$/, "")} (least squares, r2 ${fit.r2.toFixed(3)}); ms per extra ${unit.replace(/s$/, "")} ${marginal.map((m, i) => `${ns[i]}->${ns[i + 1]}: ${m.toFixed(2)}`).join(", ")}: ` +
+        `**${linear ? "linear or better" : "worse than linear"}** (the last interval costs at most 1.25x per unit what the earlier ones did)` +
+        (bend >= 0 ? `; the cost per unit rises from N = ${ns[bend]} on` : "; no interval costs more per unit than the one before it by over 1.25x") +
+        ". The first steps carry fixed costs (providers, router, the stack itself), so their cost per unit is the highest.",
     );
   }
   say();
-  const bg100 = results.get("blue-green 100")!.map((s) => s.appMs / 1000);
-  const pf100 = results.get("platform 100")!.map((s) => s.appMs / 1000);
-  const bgRss = results.get("blue-green 100")!.map((s) => s.rssMb);
+  const bg500 = results.get("blue-green 500")!;
+  const org10 = results.get("org 10")!;
   targets.push({
-    name: "Peak RSS <= 200 MB also for one stack of 100 blue-green services (scaling app)",
-    measured: formatSpread(bgRss, "MB", 0),
-    met: median(bgRss) <= 200,
-    note:
-      median(bgRss) <= 200
-        ? undefined
-        : "about 0.6 MB per service on a ~135 MB base (Node, tsx, cdktf, the provider classes). Much of the growth is cdktf keeping a formatted stack trace on every token (see the profile in section 3).",
+    name: "500 blue-green services <= 6 s",
+    measured: `${formatSpread(walls(bg500), "s")} wall (app time ${sec(med("blue-green", 500, "appMs") / 1000)})`,
+    met: medWall(bg500) <= 6,
+    note: "the time is cdktf's resolving and token bookkeeping (section 4's profile); see there for our own share.",
+  });
+  targets.push({
+    name: "10 environments <= 10 s",
+    measured: `${formatSpread(walls(org10), "s")} wall (app time ${sec(med("org", 10, "appMs") / 1000)})`,
+    met: medWall(org10) <= 10,
+  });
+  targets.push({
+    name: "Growth linear (every case)",
+    measured: nonLinear.length === 0 ? "linear or better in every case" : `worse than linear: ${nonLinear.join(", ")}`,
+    met: nonLinear.length === 0,
   });
 
-  const profDir = path.join(tmp, "prof-scale");
-  timed(`node --cpu-prof --cpu-prof-dir ${profDir} --require tsx/cjs scripts/bench/scale-app.ts blue-green 100`, root);
-  const profile = readProfile(profDir);
-  const p = phases(profile);
-  const own = summarizeProfile(profile, root, Number.MAX_SAFE_INTEGER).modules.filter((r) => r.name.startsWith("tandem "));
-  const ownPct = own.reduce((a, r) => a + r.percent, 0);
-  targets.push({
-    name: "100 services synthesize in <= 2 s of app time",
-    measured: `blue-green ${formatSpread(bg100, "s")}; platform ${formatSpread(pf100, "s")}`,
-    met: median(bg100) <= 2 && median(pf100) <= 2,
-    note: `the blue-green time is cdktf's: in the profiled run \`app.synth()\` took ${ms(p.synth)}, and cdktf capturing a stack trace per token (while building and synthesizing) ${ms(p.traces)}; Tandem's own code is ${pct(ownPct)} of the self time (section 3).`,
-  });
-  say("### CPU profile of the largest case (100 blue-green services)");
+  const scaleProfile = profileRun("scripts/run-ts.cjs scripts/bench/scale-app.ts blue-green 500", "scripts_bench_scale-app");
+  const sp = phases(scaleProfile);
+  say("### CPU profile of the largest case (500 blue-green services)");
   say();
   say(
-    `${ms(p.total)} sampled for the whole process: loading modules ${ms(p.loading)}, \`app.synth()\` ${ms(p.synth)} (resolving tokens and writing JSON), ` +
-      `the rest building the construct tree. cdktf capturing a full stack trace for each token it creates (every typed attribute reference of a provider resource makes some) takes ${ms(p.traces)} (${pct((100 * p.traces) / p.total)}); ` +
-      `Tandem's own files take ${pct(ownPct)} of the self time (${own.slice(0, 3).map((r) => `${r.name.replace(/^tandem /, "")} ${ms(r.ms)}`).join(", ")}): the rest is cdktf's per-resource and per-token work, which grows with the number of resources, and loading modules.`,
+    `${ms(sp.total)} sampled for the whole process: loading modules ${ms(sp.loading)}, \`app.synth()\` ${ms(sp.synth)} (resolving tokens and writing JSON), the rest mostly building the construct tree. ` +
+      `cdktf capturing a stack trace for each token it creates (every typed attribute reference of a provider resource makes some) takes ${ms(sp.traces)} (${pct((100 * sp.traces) / sp.total)}; scripts/run-ts.cjs keeps 6 frames of each instead of formatting them all). ` +
+      `Tandem's own files take ${ownShare(scaleProfile)} of the self time: the rest is cdktf's per-resource and per-token work, which grows with the number of resources.`,
   );
   say();
-  sayProfile(summarizeProfile(profile, root));
+  sayProfile(summarizeProfile(scaleProfile, root));
 
-  // 4. Developer loop.
-  say("## 4. Developer loop");
+  // 5. Developer loop.
+  say("## 5. Developer loop");
   say();
-  const cache = path.join(root, "node_modules/.cache/tsc");
-  const cold: Sample[] = [];
-  const warm: Sample[] = [];
-  const native: Sample[] = [];
-  let nativeError: string | undefined;
+  const devLoad = load();
+  const tscCache = path.join(root, "node_modules/.cache/tsc");
+  const tsgoCache = path.join(root, "node_modules/.cache/tsgo");
+  const eslintCache = path.join(root, "node_modules/.cache/eslint");
+  const loop = { tscCold: [] as Sample[], tscWarm: [] as Sample[], tsgoCold: [] as Sample[], tsgoWarm: [] as Sample[], eslintCold: [] as Sample[], eslintWarm: [] as Sample[] };
   for (let i = 0; i < TSC_RUNS; i++) {
-    fs.rmSync(cache, { recursive: true, force: true });
-    // Type errors (someone's work in progress) do not stop the bench; they are reported with the times.
-    cold.push(timed("npx tsc --noEmit -p tsconfig.json", root, {}, true));
-    warm.push(timed("npx tsc --noEmit -p tsconfig.json", root, {}, true));
-    if (nativeError) continue;
-    try {
-      // Not incremental, so it neither reads nor overwrites TypeScript 5.9's build info: always a cold check.
-      const s = timed("npx -y -p typescript@7.0.2 tsc --noEmit -p tsconfig.json --incremental false", root, {}, true);
-      if (s.status !== 0 && !/error TS\d+/.test(s.stdout)) throw new Error(s.stdout.slice(-300) || `exit ${s.status}`);
-      native.push(s);
-    } catch (e) {
-      nativeError = String((e as Error).message).split("\n").slice(0, 3).join(" ").slice(0, 300);
-    }
+    fs.rmSync(tscCache, { recursive: true, force: true });
+    fs.rmSync(tsgoCache, { recursive: true, force: true });
+    fs.rmSync(eslintCache, { recursive: true, force: true });
+    // Type errors or lint findings (someone's work in progress) do not stop the bench; they are reported.
+    loop.tscCold.push(timed("npm run -s typecheck:tsc", root, {}, true));
+    loop.tsgoCold.push(timed("npm run -s typecheck", root, {}, true));
+    loop.eslintCold.push(timed("npm run -s lint", root, {}, true));
+    loop.tscWarm.push(timed("npm run -s typecheck:tsc", root, {}, true));
+    loop.tsgoWarm.push(timed("npm run -s typecheck", root, {}, true));
+    loop.eslintWarm.push(timed("npm run -s lint", root, {}, true));
   }
+  const failed = (xs: readonly Sample[]) => (xs.some((x) => x.status !== 0) ? " (FAILED: reports errors)" : "");
+  say(`Load average ${devLoad} before.`);
+  say();
   say("| check | wall time | peak RSS |");
   say("|---|---|---|");
-  say(`| \`tsc --noEmit\` TypeScript 5.9, cold (no build info) | ${formatSpread(walls(cold), "s")} | ${formatSpread(rss(cold), "MB", 0)} |`);
-  say(`| \`tsc --noEmit\` TypeScript 5.9, warm (incremental, nothing changed) | ${formatSpread(walls(warm), "s")} | ${formatSpread(rss(warm), "MB", 0)} |`);
-  if (native.length > 0) say(`| \`tsc --noEmit\` native TypeScript 7.0.2 (Go), cold | ${formatSpread(walls(native), "s")} | ${formatSpread(rss(native), "MB", 0)} |`);
+  say(`| \`npm run typecheck:tsc\`: TypeScript 5.9 \`tsc --noEmit\`, cold (no build info) | ${formatSpread(walls(loop.tscCold), "s")}${failed(loop.tscCold)} | ${formatSpread(rss(loop.tscCold), "MB", 0)} |`);
+  say(`| the same, warm (incremental, nothing changed) | ${formatSpread(walls(loop.tscWarm), "s")}${failed(loop.tscWarm)} | ${formatSpread(rss(loop.tscWarm), "MB", 0)} |`);
+  say(`| \`npm run typecheck\`: TypeScript 7 native \`tsgo --noEmit\`, cold | ${formatSpread(walls(loop.tsgoCold), "s")}${failed(loop.tsgoCold)} | ${formatSpread(rss(loop.tsgoCold), "MB", 0)} |`);
+  say(`| the same, warm (incremental, nothing changed) | ${formatSpread(walls(loop.tsgoWarm), "s")}${failed(loop.tsgoWarm)} | ${formatSpread(rss(loop.tsgoWarm), "MB", 0)} |`);
+  say(`| \`npm run lint\`: eslint, cold (no cache) | ${formatSpread(walls(loop.eslintCold), "s")}${failed(loop.eslintCold)} | ${formatSpread(rss(loop.eslintCold), "MB", 0)} |`);
+  say(`| the same, warm (\`--cache\`, nothing changed) | ${formatSpread(walls(loop.eslintWarm), "s")}${failed(loop.eslintWarm)} | ${formatSpread(rss(loop.eslintWarm), "MB", 0)} |`);
   say();
-  const errors = (xs: readonly Sample[]) => (xs.some((x) => x.status !== 0) ? `reports type errors (${(xs.find((x) => x.status !== 0)?.stdout.match(/error TS\d+/g) ?? []).length})` : "reports no errors");
-  say(`TypeScript 5.9 ${errors(cold)}.`);
-  if (native.length > 0) {
-    const faster = median(walls(native)) / median(walls(cold));
-    say(
-      `The native compiler ${errors(native)} and checks the project cold in ${faster.toFixed(2)}x the time of TypeScript 5.9 cold (${(median(walls(native)) / median(walls(warm))).toFixed(2)}x of 5.9 warm). ` +
-        "It is not adopted: `npm run typecheck` stays on 5.9, the TypeScript API that typescript-eslint and ts-jest load; " +
-        "the tsconfig works with both (node16 resolution), so switching `typecheck` to the native compiler is a one-line change when its API is supported by those tools.",
-    );
-  } else {
-    say(`Native TypeScript 7.0.2 did not run: ${nativeError ?? "unknown error"}.`);
-  }
+  say(
+    `The native compiler checks the project cold in ${(medWall(loop.tsgoCold) / medWall(loop.tscCold)).toFixed(2)}x the time of TypeScript 5.9. ` +
+      "`npm run typecheck` uses it (`@typescript/native-preview`, the package that carries TypeScript 7's compiler without claiming the `tsc` command); " +
+      "TypeScript 5.9 stays installed for what loads the TypeScript API: typescript-eslint's parser (no type information is used by our lint rules), ts-jest (for a test that mocks modules), `npm run build` and api-extractor. Both compilers check the same tsconfig; `npm run typecheck:tsc` runs 5.9.",
+  );
   say();
+
   if (runTests) {
-    const jestJson = path.join(tmp, "jest.json");
-    // npm appends the arguments to the script's last command, jest.
-    // A failing check does not stop the bench; it is reported next to the time.
-    const test = timed(`npm test --silent -- --json --outputFile=${jestJson}`, root, {}, true);
-    const typecheck = timed("npm run typecheck --silent", root, {}, true);
-    const lint = timed("npm run lint --silent", root, {}, true);
-    let testWall = test.wallS;
-    let testRss = test.rssMb;
-    let estimated = false;
-    if (!fs.existsSync(jestJson)) {
-      // typecheck or lint failed, so jest never ran: time jest alone and estimate npm test as the sum of its parts.
-      say(`\`npm test\` FAILED before jest ran (typecheck exit ${typecheck.status}, lint exit ${lint.status}); its time below is an ESTIMATE: typecheck + lint + jest timed separately.`);
-      say();
-      const jest = timed(`npx jest --silent --json --outputFile=${jestJson}`, root, {}, true);
-      testWall = typecheck.wallS + lint.wallS + jest.wallS;
-      testRss = Math.max(typecheck.rssMb, lint.rssMb, jest.rssMb);
-      estimated = true;
+    const caches = ["jest", "eslint", "tsgo", "tsc", "tandem/run"].map((d) => path.join(root, "node_modules/.cache", d));
+    const cold: Sample[] = [];
+    const warm: Sample[] = [];
+    const jestOnly: Sample[] = [];
+    const testLoad = load();
+    let coldJson = "";
+    for (let i = 0; i < TEST_RUNS; i++) {
+      for (const d of caches) fs.rmSync(d, { recursive: true, force: true });
+      coldJson = path.join(tmp, `jest-cold-${i}.json`);
+      // A failing check does not stop the bench; it is reported next to the time. npm passes the arguments to jest.
+      cold.push(timed(`npm test --silent -- --json --outputFile=${coldJson}`, root, {}, true));
+      warm.push(timed(`npm test --silent -- --json --outputFile=${path.join(tmp, `jest-warm-${i}.json`)}`, root, {}, true));
+      jestOnly.push(timed(`npx jest --silent`, root, {}, true));
     }
-    const report = JSON.parse(fs.readFileSync(jestJson, "utf8")) as {
-      startTime: number;
-      numTotalTests: number;
-      numTotalTestSuites: number;
-      numFailedTests: number;
-      testResults: { name: string; startTime: number; endTime: number }[];
-    };
-    const jestWall = (Math.max(...report.testResults.map((t) => t.endTime)) - report.startTime) / 1000;
-    const suites = report.testResults.map((t) => ({ name: path.relative(root, t.name), s: (t.endTime - t.startTime) / 1000 })).sort((a, b) => b.s - a.s);
-    const suiteSum = suites.reduce((a, t) => a + t.s, 0);
-    say(
-      `\`npm test\` (typecheck + lint + jest, ${report.numTotalTestSuites} suites, ${report.numTotalTests} tests): **${testWall.toFixed(1)} s${estimated ? " (estimate)" : ""}**, peak RSS ${testRss} MB` +
-        `${test.status === 0 ? "" : ` (it FAILED, exit ${test.status}${report.numFailedTests ? `: ${report.numFailedTests} failing tests` : ""})`}.`,
-    );
+    const report = fs.existsSync(coldJson)
+      ? (JSON.parse(fs.readFileSync(coldJson, "utf8")) as { startTime: number; numTotalTests: number; numTotalTestSuites: number; numFailedTests: number; testResults: { name: string; startTime: number; endTime: number }[] })
+      : undefined;
+    const sideBySide = /\(typecheck and lint: ([\d.]+) s\)/.exec(cold[cold.length - 1].stdout)?.[1];
+    say(`### \`npm test\` (type-check and lint side by side, then jest${report ? `: ${report.numTotalTestSuites} suites, ${report.numTotalTests} tests` : ""})`);
     say();
     say(
-      `Where it goes: typecheck ${typecheck.wallS.toFixed(1)} s (warm), lint ${lint.wallS.toFixed(1)} s, jest ${jestWall.toFixed(1)} s wall ` +
-        `(${suiteSum.toFixed(1)} s of suites over ${os.cpus().length} workers), npm and jest start-up the rest. Slowest suites:`,
+      `Cold: \`node_modules/.cache/{jest,eslint,tsgo,tsc,tandem/run}\` removed first (as after \`npm ci\`, as in CI); warm: run again right after, nothing changed. Jest alone: \`npx jest\`, warm. Load average ${testLoad} before, ${load()} after.`,
     );
     say();
-    say("| suite | time |");
-    say("|---|---:|");
-    for (const t of suites.slice(0, 6)) say(`| ${t.name} | ${t.s.toFixed(1)} s |`);
+    say("| run | wall time | peak RSS (largest process) | result |");
+    say("|---|---|---|---|");
+    const result = (xs: readonly Sample[]) => (xs.every((x) => x.status === 0) ? (/jest: \d+ passed, 0 failed/.exec(xs[0].stdout)?.[0] ?? "passed") : `FAILED (exit ${xs.find((x) => x.status !== 0)?.status})`);
+    say(`| \`npm test\`, cold | ${formatSpread(walls(cold), "s")} | ${formatSpread(rss(cold), "MB", 0)} | ${result(cold)} |`);
+    say(`| \`npm test\`, warm | ${formatSpread(walls(warm), "s")} | ${formatSpread(rss(warm), "MB", 0)} | ${result(warm)} |`);
+    say(`| \`npx jest\`, warm | ${formatSpread(walls(jestOnly), "s")} | ${formatSpread(rss(jestOnly), "MB", 0)} | ${result(jestOnly)} |`);
     say();
+    if (report) {
+      const jestWall = (Math.max(...report.testResults.map((t) => t.endTime)) - report.startTime) / 1000;
+      const suites = report.testResults.map((t) => ({ name: path.relative(root, t.name), s: (t.endTime - t.startTime) / 1000 })).sort((a, b) => b.s - a.s);
+      const suiteSum = suites.reduce((a, t) => a + t.s, 0);
+      say(
+        `Where the last cold run went: type-check and lint side by side ${sideBySide ?? "?"} s, jest ${jestWall.toFixed(1)} s from its start to its last suite (${suiteSum.toFixed(1)} s of suites over 2 workers), npm and jest start-up the rest. Slowest suites (cold):`,
+      );
+      say();
+      say("| suite | time |");
+      say("|---|---:|");
+      for (const t of suites.slice(0, 5)) say(`| ${t.name} | ${t.s.toFixed(1)} s |`);
+      say();
+    }
     targets.push({
-      name: `\`npm test\` <= 30 s on this ${os.cpus().length}-core machine`,
-      measured: `${testWall.toFixed(1)} s${estimated ? " (estimate: npm test failed at typecheck or lint)" : ""}`,
-      met: estimated ? undefined : testWall <= 30,
-      note:
-        testWall <= 30
-          ? undefined
-          : `jest is ${jestWall.toFixed(1)} s of it; slowest suites: ${suites
-              .slice(0, 3)
-              .map((t) => `${t.name} ${t.s.toFixed(1)} s`)
-              .join(", ")}.`,
+      name: `\`npm test\` <= 20 s cold on ${os.cpus().length} cores`,
+      measured: `${formatSpread(walls(cold), "s")} (warm ${formatSpread(walls(warm), "s")})`,
+      met: cold.every((x) => x.status === 0) ? medWall(cold) <= 20 : undefined,
+      note: `load average during the runs ${testLoad} -> ${load()}; the machine is shared, and the router suite (real nginx, waits on its DNS cache) is the longest single suite.`,
+    });
+    targets.push({
+      name: "`npm test` peak RSS <= 500 MB",
+      measured: formatSpread(rss(cold), "MB", 0),
+      met: median(rss(cold)) <= 500,
     });
   } else {
-    targets.push({ name: "`npm test` <= 30 s", measured: "not run (--no-test)", met: undefined });
+    targets.push({ name: "`npm test` <= 20 s cold, <= 500 MB", measured: "not run (--no-test)", met: undefined });
   }
 
-  finish(targets);
+  finish();
 }
 
-function finish(targets: readonly Target[]): void {
+function finish(): void {
   say("## Targets");
   say();
   say("| target | measured | met |");
   say("|---|---|---|");
-  for (const t of targets) say(`| ${t.name} | ${t.measured} | ${t.met === undefined ? "not judged" : t.met ? "yes" : "**no**"} |`);
+  for (const t of targets) say(`| ${t.name} | ${t.measured} | ${t.met === undefined ? "not judged" : t.met ? "met" : "**missed**"} |`);
   say();
   const notes = targets.filter((x) => x.met === false && x.note);
   for (const t of notes) say(`- ${t.name}: ${t.note}`);
   if (notes.length > 0) say();
-  say(`Load average at the end: ${os.loadavg().map((x) => x.toFixed(2)).join(", ")}.`);
+  say(`Load average at the end: ${load()}.`);
   if (write) fs.writeFileSync(path.join(root, "BENCHMARKS.md"), lines.join("\n") + "\n");
   else console.log("\n(--quick: BENCHMARKS.md not written; add --write to write it.)");
 }
 
-try {
-  main();
-} finally {
-  fs.rmSync(tmp, { recursive: true, force: true });
-}
+main()
+  .catch((e: unknown) => {
+    console.error(e instanceof Error ? e.stack : String(e));
+    process.exitCode = 1;
+  })
+  .finally(() => fs.rmSync(tmp, { recursive: true, force: true }));

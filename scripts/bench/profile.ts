@@ -79,7 +79,8 @@ export function summarizeProfile(profile: CpuProfile, root: string, top = 10): P
     totalUs += us;
     const frame = byId.get(id)?.callFrame;
     if (!frame) return;
-    const special = SPECIAL[frame.functionName];
+    // Own keys only: a function named `toString` or `constructor` is not a special bucket.
+    const special = Object.hasOwn(SPECIAL, frame.functionName) ? SPECIAL[frame.functionName] : undefined;
     let mod: string;
     let fn: string;
     if (special) {
@@ -116,4 +117,27 @@ export function inclusiveMs(profile: CpuProfile, match: (frame: CallFrame) => bo
     if (matches(id)) us += profile.timeDeltas[i] ?? 0;
   });
   return us / 1000;
+}
+
+/** Where a generated position came from (a `node:module` SourceMap's findEntry, or anything shaped like it). */
+export interface PositionMap {
+  findEntry(lineOffset: number, columnOffset: number): { originalSource?: string; originalLine?: number } | Record<string, never>;
+}
+
+/**
+ * The same profile with the frames of a bundle (`bundleUrl`, e.g. scripts/run-ts.cjs's output) put back on the
+ * sources they came from, so our own files show up by name instead of as one bundle. `resolveSource` turns a
+ * source map's source entry into a file URL.
+ */
+export function remapProfile(profile: CpuProfile, bundleUrl: string, map: PositionMap, resolveSource: (source: string) => string): CpuProfile {
+  return {
+    ...profile,
+    nodes: profile.nodes.map((n) => {
+      if (n.callFrame.url !== bundleUrl) return n;
+      const column = (n.callFrame as CallFrame & { columnNumber?: number }).columnNumber ?? 0;
+      const hit = map.findEntry(n.callFrame.lineNumber, column);
+      if (!("originalSource" in hit) || !hit.originalSource) return n;
+      return { ...n, callFrame: { ...n.callFrame, url: resolveSource(hit.originalSource), lineNumber: hit.originalLine ?? 0 } };
+    }),
+  };
 }

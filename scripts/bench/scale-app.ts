@@ -1,10 +1,13 @@
 /**
- * Bench-only app: one stack whose size grows with N.
- *   blue-green  N BlueGreenServices on Kubernetes (the cloud environments' workload construct)
- *   platform    a ParallelPlatform (Docker target, as dev) with N services: port plan, containers, router
+ * Bench-only app whose size grows with N.
+ *   blue-green  one stack of N BlueGreenServices on Kubernetes (the cloud environments' workload construct)
+ *   platform    one stack with a ParallelPlatform (Docker target, as dev) of N services: port plan, containers, router
  *   ports       the port plan alone for N services (pure allocation, no cdktf)
- * Usage: node --require tsx/cjs scripts/bench/scale-app.ts <blue-green|platform|ports> <N>
- * Prints {"buildMs", "synthMs", "appMs"}: construct tree, app.synth(), and both (imports excluded).
+ *   org         an organisation of N environments (configs generated from staging and production in turn, each
+ *               renamed), validated and synthesized in one app by runEnvironments, as main.ts does: N stacks
+ * Usage: node scripts/run-ts.cjs scripts/bench/scale-app.ts <blue-green|platform|ports|org> <N>
+ * Prints {"loadMs", "buildMs", "synthMs", "appMs"}: config validation (org only), construct tree, app.synth()
+ * (for org: synthesizeAtomically, files written), and all of them (imports excluded).
  */
 import { DockerProvider } from "@cdktf/provider-docker/lib/provider";
 import { GoogleProvider } from "@cdktf/provider-google/lib/provider";
@@ -13,16 +16,19 @@ import { App, TerraformStack } from "cdktf";
 import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
+import { environments } from "../../environments";
+import { runEnvironments } from "../../src/app";
 import { BlueGreenService } from "../../src/deploy";
 import { ParallelPlatform, PlatformService } from "../../src/platform";
 import { BLOCKS, PORT_CATEGORIES, planPorts, PortRequest } from "../../src/ports";
+import { addEnvironmentStacks } from "../../stacks";
 
 // Same settings as main.ts and synthesizeAtomically: no source-mapped token traces, no construct traces.
 process.setSourceMapsEnabled(false);
 const [kind, nText] = process.argv.slice(2);
 const n = Number(nText);
-if (!["blue-green", "platform", "ports"].includes(kind) || !Number.isInteger(n) || n < 1) {
-  console.error("usage: scale-app.ts <blue-green|platform|ports> <N>");
+if (!["blue-green", "platform", "ports", "org"].includes(kind) || !Number.isInteger(n) || n < 1) {
+  console.error("usage: scale-app.ts <blue-green|platform|ports|org> <N>");
   process.exit(2);
 }
 
@@ -32,15 +38,39 @@ function pinned(i: number): PortRequest & { port: number } {
   return { category, port: BLOCKS[category].start + 1 + Math.floor(i / PORT_CATEGORIES.length) };
 }
 
+/** Environment i of a generated organisation: staging's or production's config, its name replaced everywhere. */
+function orgEnvironment(i: number): [string, unknown] {
+  const base = i % 2 === 0 ? "staging" : "production";
+  const name = `org-${String(i).padStart(3, "0")}`;
+  return [name, JSON.parse(JSON.stringify(environments[base]).replaceAll(base, name)) as unknown];
+}
+
 const outdir = fs.mkdtempSync(path.join(os.tmpdir(), "tandem-scale-"));
 const start = performance.now();
+let loaded = start;
 let built = start;
-if (kind === "ports") {
+if (kind === "org") {
+  const raw = Object.fromEntries(Array.from({ length: n }, (_, i) => orgEnvironment(i)));
+  const lines: string[] = [];
+  const code = runEnvironments(
+    raw,
+    (app, configs) => {
+      loaded = performance.now();
+      addEnvironmentStacks(app, configs);
+      built = performance.now();
+    },
+    { outdir: path.join(outdir, "cdktf.out"), log: (l) => lines.push(l), error: (l) => lines.push(l) },
+  );
+  if (code !== 0) throw new Error(`the generated organisation did not synthesize (exit ${code}):\n${lines.join("\n").slice(0, 3000)}`);
+  const stacks = fs.readdirSync(path.join(outdir, "cdktf.out", "stacks"));
+  if (stacks.length !== n) throw new Error(`expected ${n} stacks, got ${stacks.length}`);
+} else if (kind === "ports") {
   const services: Record<string, PortRequest> = {};
   for (let i = 0; i < n; i++) services[`svc-${i}`] = pinned(i);
   planPorts({ strategy: "blocks", reserved: {}, services });
   built = performance.now();
 } else {
+  loaded = start;
   const app = new App({ outdir, stackTraces: false });
   const stack = new TerraformStack(app, "scale");
   if (kind === "blue-green") {
@@ -79,4 +109,4 @@ if (kind === "ports") {
 const end = performance.now();
 fs.rmSync(outdir, { recursive: true, force: true });
 const tenth = (x: number) => Math.round(x * 10) / 10;
-process.stdout.write(JSON.stringify({ buildMs: tenth(built - start), synthMs: tenth(end - built), appMs: tenth(end - start) }));
+process.stdout.write(JSON.stringify({ loadMs: tenth(loaded - start), buildMs: tenth(built - loaded), synthMs: tenth(end - built), appMs: tenth(end - start) }));

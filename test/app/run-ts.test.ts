@@ -6,7 +6,13 @@ const root = path.resolve(__dirname, "../..");
 const dir = fs.mkdtempSync(path.join(root, "node_modules", ".cache", "run-ts-test-"));
 const run = (file: string, ...args: string[]) => spawnSync(process.execPath, ["scripts/run-ts.cjs", file, ...args], { cwd: root, encoding: "utf8", timeout: 60_000 });
 
-afterAll(() => fs.rmSync(dir, { recursive: true, force: true }));
+afterAll(() => {
+  fs.rmSync(dir, { recursive: true, force: true });
+  // The probes' bundles and stamps in run-ts's cache (named after the probe's path).
+  const cache = path.join(root, "node_modules", ".cache", "tandem", "run");
+  const prefix = path.relative(root, dir).replace(/[^A-Za-z0-9_-]+/g, "_");
+  for (const f of fs.existsSync(cache) ? fs.readdirSync(cache) : []) if (f.startsWith(prefix)) fs.rmSync(path.join(cache, f), { force: true });
+});
 
 describe("scripts/run-ts.cjs (how the app and every CLI run)", () => {
   test("always runs the current sources: an edit is seen on the next run, with no build step to remember", () => {
@@ -15,6 +21,50 @@ describe("scripts/run-ts.cjs (how the app and every CLI run)", () => {
     expect(run(entry, "a", "b").stdout).toBe("answer 1 a,b\n");
     fs.writeFileSync(entry, 'const answer: number = 2;\nconsole.log(`answer ${answer}`);\n');
     expect(run(entry).stdout).toBe("answer 2\n");
+  });
+
+  test("an unchanged entry is not bundled again; an edit of the same size in the same second is seen", () => {
+    const entry = path.join(dir, "same-size.ts");
+    const bundle = path.join(root, "node_modules", ".cache", "tandem", "run", `${path.relative(root, entry).replace(/\.ts$/, "").replace(/[^A-Za-z0-9_-]+/g, "_")}.cjs`);
+    fs.writeFileSync(entry, 'console.log("A");\n');
+    expect(run(entry).stdout).toBe("A\n");
+    const built = fs.statSync(bundle).mtimeMs;
+    expect(run(entry).stdout).toBe("A\n");
+    expect(fs.statSync(bundle).mtimeMs).toBe(built);
+    const { atime, mtime } = fs.statSync(entry);
+    fs.writeFileSync(entry, 'console.log("B");\n');
+    fs.utimesSync(entry, atime, mtime);
+    expect(run(entry).stdout).toBe("B\n");
+  });
+
+  test("a new file that changes what an import resolves to is seen, though no existing file changed", () => {
+    fs.mkdirSync(path.join(dir, "resolve"));
+    const entry = path.join(dir, "resolve", "entry.ts");
+    fs.writeFileSync(path.join(dir, "resolve", "dep.ts"), 'export const from = "dep.ts";\n');
+    fs.writeFileSync(entry, 'import { from } from "./dep";\nconsole.log(from);\n');
+    expect(run(entry).stdout).toBe("dep.ts\n");
+    // esbuild tries .tsx before .ts.
+    fs.writeFileSync(path.join(dir, "resolve", "dep.tsx"), 'export const from = "dep.tsx";\n');
+    expect(run(entry).stdout).toBe("dep.tsx\n");
+  });
+
+  test("cdktf's token traces (plain objects) keep their 6 innermost frames; a real error's stack stays whole", () => {
+    const entry = path.join(dir, "traces.ts");
+    fs.writeFileSync(
+      entry,
+      [
+        "Error.stackTraceLimit = Infinity;",
+        "function deep(n: number, f: () => string): string { return n === 0 ? f() : deep(n - 1, f); }",
+        'const token = () => { const o = { stack: "" }; Error.captureStackTrace(o); return o.stack; };',
+        "const real = () => new Error(\"boom\").stack ?? \"\";",
+        "console.log(JSON.stringify({ token: deep(30, token).split(\"\\n\"), real: deep(30, real).split(\"\\n\") }));",
+      ].join("\n"),
+    );
+    const out = JSON.parse(run(entry).stdout) as { token: string[]; real: string[] };
+    expect(out.token).toHaveLength(7);
+    expect(out.token.slice(1).every((l) => l.startsWith("    at "))).toBe(true);
+    expect(out.real[0]).toBe("Error: boom");
+    expect(out.real.length).toBeGreaterThan(31);
   });
 
   test("runs the entry as the main module, so CLIs that check require.main run", () => {

@@ -1,4 +1,4 @@
-import { CpuProfile, inclusiveMs, moduleOf, summarizeProfile } from "../../scripts/bench/profile";
+import { CpuProfile, inclusiveMs, moduleOf, remapProfile, summarizeProfile } from "../../scripts/bench/profile";
 
 const root = "/repo";
 const frame = (functionName: string, url: string) => ({ functionName, url, lineNumber: 0 });
@@ -49,5 +49,29 @@ describe("bench CPU profile summary", () => {
     expect(inclusiveMs(profile, (f) => f.functionName === "synth")).toBe(13);
     expect(inclusiveMs(profile, (f) => f.functionName === "captureStackTrace")).toBe(11);
     expect(inclusiveMs(profile, () => true)).toBe(20);
+  });
+});
+
+test("a function named like an Object.prototype member (toString) is counted under its own module", () => {
+  const p: CpuProfile = { nodes: [{ id: 1, callFrame: frame("toString", "file:///repo/node_modules/cdktf/lib/x.js") }], samples: [1], timeDeltas: [1000] };
+  expect(summarizeProfile(p, root).modules).toEqual([{ name: "cdktf", ms: 1, percent: 100 }]);
+});
+
+describe("remapProfile", () => {
+  test("puts a bundle's frames back on their source files; other frames stay", () => {
+    const bundled: CpuProfile = {
+      nodes: [
+        { id: 1, callFrame: frame("(root)", ""), children: [2, 3] },
+        { id: 2, callFrame: { functionName: "BlueGreenService", url: "file:///repo/node_modules/.cache/tandem/run/app.cjs", lineNumber: 40 } },
+        { id: 3, callFrame: frame("synth", "file:///repo/node_modules/cdktf/lib/app.js") },
+      ],
+      samples: [2, 3],
+      timeDeltas: [5000, 1000],
+    };
+    const map = { findEntry: (line: number) => (line === 40 ? { originalSource: "../../../../src/deploy/blue-green-service.ts", originalLine: 7 } : {}) };
+    const remapped = remapProfile(bundled, "file:///repo/node_modules/.cache/tandem/run/app.cjs", map, (s) => `file:///repo/${s.replace(/^(\.\.\/)+/, "")}`);
+    expect(remapped.nodes[1].callFrame).toEqual({ functionName: "BlueGreenService", url: "file:///repo/src/deploy/blue-green-service.ts", lineNumber: 7 });
+    expect(remapped.nodes[2]).toBe(bundled.nodes[2]);
+    expect(summarizeProfile(remapped, root).modules[0]).toEqual({ name: "tandem src/deploy/blue-green-service.ts", ms: 5, percent: (100 * 5) / 6 });
   });
 });

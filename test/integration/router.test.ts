@@ -30,6 +30,17 @@ type StackJson = { resource: Record<string, Record<string, Record<string, unknow
 function synthesizedStack(env: EnvName, edit?: (raw: RawEnv) => void): StackJson {
   const raw = structuredClone(environments[env]) as unknown as RawEnv;
   edit?.(raw);
+  // Synthesis is deterministic: one synth per distinct config, however many tests start nginx on it.
+  const key = JSON.stringify([env, raw]);
+  const known = synthesized.get(key);
+  if (known !== undefined) return known;
+  const json = synthesize(env, raw);
+  synthesized.set(key, json);
+  return json;
+}
+const synthesized = new Map<string, StackJson>();
+
+function synthesize(env: EnvName, raw: RawEnv): StackJson {
   const app = Testing.app();
   addEnvironmentStacks(app, [loadEnvironment(env, raw)]);
   return JSON.parse(Testing.synth(app.node.findChild(env) as TerraformStack)) as StackJson;
@@ -363,9 +374,9 @@ describe("the synthesized router config on real nginx", () => {
     expect((await get("/platform/")).body.backend).toBe("web");
     dns.records.set(web, "127.0.0.99");
     let backend: string | undefined;
-    // nginx caches an answer for `valid=5s`.
-    for (let i = 0; i < 20 && backend !== "web-moved"; i++) {
-      await new Promise((r) => setTimeout(r, 500));
+    // nginx caches an answer for `valid=5s`: asked every 100 ms, for up to 10 s.
+    for (let i = 0; i < 100 && backend !== "web-moved"; i++) {
+      await new Promise((r) => setTimeout(r, 100));
       backend = (await get("/platform/")).body.backend;
     }
     dns.records.set(web, addresses.get(web)!);
