@@ -18,27 +18,17 @@ import { CapacityPlan, Color, ColorPlan, ColorRole, COLORS, IdleMode, IDLE_MODES
 import { GKE_SECRETS_CSI_DRIVER, secretProviderClassYaml } from "./private/secret-provider-class";
 import { blueGreenObjectNames, blueGreenProblems } from "./rules";
 import { applyProblems, unless } from "../validation/problem";
+import { AUTOSCALING_DEFAULTS, type AutoscalingSpec } from "../scaling/scaling";
+import { autoscaler, disruptionBudget, gracePeriodSeconds, HPA_OWNED_REPLICAS, preStopDrain, spreadOverZonesAndNodes } from "../scaling/private/serving";
 import { known, rfc1035 } from "../validation/rules";
 
 export { COLORS, IDLE_MODES, otherColor };
-export type { CapacityPlan, Color, ColorPlan, ColorRole, IdleMode };
+export type { AutoscalingSpec, CapacityPlan, Color, ColorPlan, ColorRole, IdleMode };
 
 /** One colour's release. */
 export interface ColorSpec {
   /** Image pinned by tag or digest (never `:latest`). Required for the active colour. @default - none: the colour is not deployed */
   readonly image?: string;
-}
-
-/** Autoscaling of the colour that takes the traffic (seed 003). */
-export interface AutoscalingSpec {
-  /** @default 3 */
-  readonly minReplicas?: number;
-  /** @default 10 */
-  readonly maxReplicas?: number;
-  /** Target average CPU utilisation, % of requests. @default 70 */
-  readonly cpuPercent?: number;
-  /** Target average memory utilisation, % of requests. @default 80 */
-  readonly memoryPercent?: number;
 }
 
 /** CPU and memory in Kubernetes quantities. */
@@ -137,7 +127,7 @@ export const BLUE_GREEN_DEFAULTS = {
   canaryPercent: 0,
   idle: "warm",
   healthPath: "/health",
-  autoscaling: { minReplicas: 3, maxReplicas: 10, cpuPercent: 70, memoryPercent: 80 },
+  autoscaling: AUTOSCALING_DEFAULTS,
   minAvailable: 2,
   requests: { cpu: "500m", memory: "512Mi" },
   limits: { cpu: "2000m", memory: "2Gi" },
@@ -394,33 +384,15 @@ export class BlueGreenService extends Construct implements RouterRelease {
     const selector = { ...this.selector, [COLOR_LABEL]: color };
 
     // Always autoscaled: a release step moves only the floor.
-    const hpa = new HorizontalPodAutoscalerV2(this, `hpa-${color}`, {
-      metadata: { name, namespace: this.namespace, labels: selector },
-      spec: {
-        // By name, not by reference: the Deployment depends on its HPA (bounds first), not the other way round.
-        scaleTargetRef: { apiVersion: "apps/v1", kind: "Deployment", name },
-        minReplicas: plan.floor,
-        maxReplicas: auto.maxReplicas,
-        metric: [
-          { type: "Resource", resource: { name: "cpu", target: { type: "Utilization", averageUtilization: auto.cpuPercent } } },
-          { type: "Resource", resource: { name: "memory", target: { type: "Utilization", averageUtilization: auto.memoryPercent } } },
-        ],
-        behavior: {
-          scaleUp: [{ stabilizationWindowSeconds: 0, selectPolicy: "Max", policy: [{ type: "Percent", value: 100, periodSeconds: 30 }] }],
-          scaleDown: [{ stabilizationWindowSeconds: 300, selectPolicy: "Max", policy: [{ type: "Percent", value: 50, periodSeconds: 60 }] }],
-        },
-      },
-    });
+    // By name, not by reference: the Deployment depends on its HPA (bounds first), not the other way round.
+    const hpa = autoscaler(this, `hpa-${color}`, { name, namespace: this.namespace, labels: selector, deploymentName: name, minReplicas: plan.floor, autoscaling: auto });
     this.autoscalers[color] = hpa;
     this.deployments[color] = this.deployment(color, name, image, selector, auto.minReplicas, [hpa]);
 
     // Keep `minAvailable` while the colour runs more pods than that; a smaller colour may lose one pod at a time,
     // so a node drain is never blocked.
     const floor = p.minAvailable ?? BLUE_GREEN_DEFAULTS.minAvailable;
-    this.disruptionBudgets[color] = new PodDisruptionBudgetV1(this, `pdb-${color}`, {
-      metadata: { name, namespace: this.namespace, labels: selector },
-      spec: auto.minReplicas > floor ? { minAvailable: String(floor), selector: { matchLabels: selector } } : { maxUnavailable: "1", selector: { matchLabels: selector } },
-    });
+    this.disruptionBudgets[color] = disruptionBudget(this, `pdb-${color}`, { name, namespace: this.namespace, labels: selector, selector, floor: auto.minReplicas, minAvailable: floor });
   }
 
   private deployment(color: Color, name: string, image: string, selector: Record<string, string>, initialReplicas: number, dependsOn: ITerraformDependable[]): DeploymentV1 {
@@ -452,7 +424,8 @@ export class BlueGreenService extends Construct implements RouterRelease {
             serviceAccountName: this.kubernetesServiceAccount.metadata.name,
             automountServiceAccountToken: p.automountServiceAccountToken ?? false,
             securityContext: restrictedPodSecurityContext(),
-            terminationGracePeriodSeconds: 30 + sleep,
+            terminationGracePeriodSeconds: gracePeriodSeconds(sleep),
+            topologySpreadConstraint: spreadOverZonesAndNodes(selector),
             container: [
               {
                 name: p.name,
@@ -466,7 +439,7 @@ export class BlueGreenService extends Construct implements RouterRelease {
                 livenessProbe: probe(10, 3),
                 readinessProbe: probe(5, 3),
                 // Keep serving while the endpoint is removed from the Services, so no request is cut.
-                lifecycle: sleep > 0 ? { preStop: [{ exec: { command: ["sleep", String(sleep)] } }] } : undefined,
+                lifecycle: preStopDrain(sleep),
                 volumeMount: [
                   { name: "config", mountPath: `/etc/${p.name}`, readOnly: true },
                   { name: "tmp", mountPath: "/tmp" },
@@ -487,7 +460,7 @@ export class BlueGreenService extends Construct implements RouterRelease {
       dependsOn,
       // create_before_destroy: a colour removed (idle "off") goes only after the Services and the router stopped
       // sending it traffic; without it Terraform destroys a Deployment before it updates what depends on it.
-      lifecycle: { createBeforeDestroy: true, ignoreChanges: ["spec[0].replicas"] },
+      lifecycle: { createBeforeDestroy: true, ignoreChanges: HPA_OWNED_REPLICAS },
     });
   }
 

@@ -3,6 +3,7 @@ import { intRange, known, listenPort, pinnedImage, rfc1035 } from "../validation
 import { healthPathProblem, routePathProblem } from "../platform/router-config";
 import { BLUE_GREEN_DEFAULTS, type BlueGreenServiceOptions } from "./blue-green-service";
 import { COLORS, IDLE_MODES, otherColor } from "./private/capacity-plan";
+import { autoscalingProblems, resolveAutoscaling } from "../scaling/scaling";
 
 /** Service names are DNS labels of at most 42 characters, so `<name>-preview` and `<name>-config` fit everywhere. */
 export const BLUE_GREEN_NAME_MAX = 42;
@@ -13,7 +14,7 @@ export function blueGreenObjectNames(name: string): { services: string[]; deploy
 }
 
 export function blueGreenProblems(name: string, o: BlueGreenServiceOptions): Problem[] {
-  const auto = { ...BLUE_GREEN_DEFAULTS.autoscaling, ...(o.autoscaling ?? {}) };
+  const auto = resolveAutoscaling(o.autoscaling);
   const canary = o.canaryPercent ?? BLUE_GREEN_DEFAULTS.canaryPercent;
   const idleMode = o.idle ?? BLUE_GREEN_DEFAULTS.idle;
   const minAvailable = o.minAvailable ?? BLUE_GREEN_DEFAULTS.minAvailable;
@@ -28,11 +29,7 @@ export function blueGreenProblems(name: string, o: BlueGreenServiceOptions): Pro
     ...intRange(["canaryPercent"], canary === undefined ? undefined : Math.round(canary * 100), 0, 10000).map((p) => ({ ...p, value: canary, rule: "must be 0-100" })),
     ...unless(typeof canary !== "number" || Math.abs(Math.round(canary * 100) - canary * 100) < 1e-6, ["canaryPercent"], canary, "must have at most two decimals (the router's split is in hundredths of a percent)"),
     ...unless((IDLE_MODES as readonly string[]).includes(idleMode), ["idle"], o.idle, `must be one of: ${IDLE_MODES.join(", ")}`),
-    ...intRange(["autoscaling", "minReplicas"], auto.minReplicas, 1, 1000),
-    ...intRange(["autoscaling", "maxReplicas"], auto.maxReplicas, 1, 1000),
-    ...unless(!(auto.minReplicas > auto.maxReplicas), ["autoscaling", "minReplicas"], auto.minReplicas, `must be <= maxReplicas (${auto.maxReplicas})`),
-    ...intRange(["autoscaling", "cpuPercent"], auto.cpuPercent, 1, 100),
-    ...intRange(["autoscaling", "memoryPercent"], auto.memoryPercent, 1, 100),
+    ...autoscalingProblems(["autoscaling"], o.autoscaling),
     ...intRange(["minAvailable"], minAvailable, 0, 1000),
     ...unless(!(minAvailable >= auto.minReplicas), ["minAvailable"], minAvailable, `must be below autoscaling.minReplicas (${auto.minReplicas}), or the PDB blocks every node drain`),
     ...intRange(["preStopSleepSeconds"], o.preStopSleepSeconds, 0, 120),
