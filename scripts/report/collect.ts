@@ -123,7 +123,7 @@ function trafficModel(config: EnvironmentConfig, platform: ParallelPlatform, blu
     domain: input.domain,
     newHost,
     frontDoor: frontDoorOf(resources, router.workloadName),
-    router: { name: router.workloadName, lines: [`phase ${input.phase}${input.phase === "weighted" ? ` ${formatPercent(weight)} %` : ""}`, `${config.target === "docker" ? "1 container" : `${router.spec.replicas} replica${router.spec.replicas === 1 ? "" : "s"}`}, port ${router.port}`, shortImage(router.spec.image)] },
+    router: { name: router.workloadName, lines: [`phase ${input.phase}${input.phase === "weighted" ? ` ${formatPercent(weight)} %` : ""}`, `${config.target === "docker" ? "1 container" : router.scale.kind === "autoscaled" ? `${router.scale.minReplicas}-${router.scale.maxReplicas} replicas (HPA)` : `${router.scale.replicas} replica${router.scale.replicas === 1 ? "" : "s"}`}, port ${router.port}`, shortImage(router.spec.image)] },
     legacy: { name: config.legacy.name, baseUrl: config.legacy.baseUrl, upstream: input.legacy.upstream },
     routing,
     targets,

@@ -116,6 +116,8 @@ export const legacySchema = z
   })
   .strict();
 
+const autoscalingSchema = z.object({ minReplicas: num.optional(), maxReplicas: num.optional(), cpuPercent: num.optional(), memoryPercent: num.optional() }).strict();
+
 const serviceSchema = z
   .object({
     image: str,
@@ -129,6 +131,8 @@ const serviceSchema = z
     cpuMillis: num.optional(),
     memoryMb: num.optional(),
     replicas: num.optional(),
+    autoscaling: autoscalingSchema.optional(),
+    preStopSleepSeconds: num.optional(),
     bridgeToLegacy: bool.optional(),
     public: bool.optional(),
     routePath: str.optional(),
@@ -144,7 +148,7 @@ export const platformSchema = z
     ports: z.object({ strategy: z.enum(["offset", "blocks"]), avoid: z.array(num).optional() }).strict(),
     services: z.record(str, serviceSchema),
     router: z
-      .object({ domain: str, phase: z.enum(MIGRATION_PHASES), weightPercent: num.optional(), port: num.optional(), image: str.optional(), replicas: num.optional(), runAsUser: num.optional() })
+      .object({ domain: str, phase: z.enum(MIGRATION_PHASES), weightPercent: num.optional(), port: num.optional(), image: str.optional(), replicas: num.optional(), autoscaling: autoscalingSchema.optional(), runAsUser: num.optional() })
       .strict(),
   })
   .strict();
@@ -160,7 +164,7 @@ export const blueGreenSchema = z
     routePath: str.optional(),
     containerPort: num,
     healthPath: str.optional(),
-    autoscaling: z.object({ minReplicas: num.optional(), maxReplicas: num.optional(), cpuPercent: num.optional(), memoryPercent: num.optional() }).strict().optional(),
+    autoscaling: autoscalingSchema.optional(),
     minAvailable: num.optional(),
     requests: quantities.optional(),
     limits: quantities.optional(),

@@ -7,6 +7,7 @@ import type { PortCategory, PortStrategy } from "../ports/plan";
 import { DEFAULT_TRUSTED_CERTIFICATE, MigrationPhase } from "./router-config";
 import { DEFAULT_ROUTER_IMAGE, ROUTER_RUN_AS_USER } from "./router-defaults";
 import { DEFAULT_RUN_AS_USER } from "./pod-security";
+import type { AutoscalingSpec } from "../scaling/scaling";
 
 /** The system being replaced. Tandem never declares, changes or removes its resources. */
 export interface LegacySystem {
@@ -61,8 +62,19 @@ export interface PlatformService {
   readonly cpuMillis?: number;
   /** Memory limit in MiB. @default 512 */
   readonly memoryMb?: number;
-  /** Kubernetes replicas (Docker runs one container). @default 2 */
+  /**
+   * A fixed number of Kubernetes pods (Docker runs one container). Leave it out when `autoscaling` is set.
+   * @default 2 (without `autoscaling`)
+   */
   readonly replicas?: number;
+  /**
+   * Kubernetes: an HPA (CPU and memory) scales the Deployment between these bounds and owns its replica count;
+   * `{}` is seed 003's 3-10 on CPU 70 % / memory 80 %. Excludes `replicas`.
+   * @default - no HPA: a fixed `replicas`
+   */
+  readonly autoscaling?: AutoscalingSpec;
+  /** Kubernetes: seconds a stopping pod keeps serving while it leaves the Service's endpoints (`sleep` must be in the image; 0 turns it off). @default 10 */
+  readonly preStopSleepSeconds?: number;
   /** Joins the legacy network / may call the legacy system (the migration bridge). @default false */
   readonly bridgeToLegacy?: boolean;
   /** Docker: publish on all host addresses instead of 127.0.0.1. @default false */
@@ -86,8 +98,14 @@ export interface RouterSpec {
   readonly port?: number;
   /** @default "nginxinc/nginx-unprivileged:1.27.3-alpine" */
   readonly image?: string;
-  /** Kubernetes replicas. @default 2 */
+  /** A fixed number of router pods on Kubernetes. Leave it out when `autoscaling` is set. @default 2 (without `autoscaling`) */
   readonly replicas?: number;
+  /**
+   * Kubernetes: an HPA scales the router between these bounds and owns its replica count; `{}` is seed 003's 3-10
+   * on CPU 70 % / memory 80 %. Excludes `replicas`.
+   * @default - no HPA: a fixed `replicas`
+   */
+  readonly autoscaling?: AutoscalingSpec;
   /** UID the router image runs as (non-root). @default 101 (nginx in the unprivileged image) */
   readonly runAsUser?: number;
 }
@@ -137,7 +155,7 @@ export const PLATFORM_SERVICE_DEFAULTS = {
   writablePaths: [],
   cpuMillis: 500,
   memoryMb: 512,
-  replicas: 2,
+  preStopSleepSeconds: 10,
   bridgeToLegacy: false,
   public: false,
   entry: false,
@@ -145,7 +163,10 @@ export const PLATFORM_SERVICE_DEFAULTS = {
 } as const satisfies Partial<PlatformService>;
 
 /** The defaults of {@link RouterSpec}, as documented there. */
-export const ROUTER_SPEC_DEFAULTS = { weightPercent: 0, image: DEFAULT_ROUTER_IMAGE, replicas: 2, runAsUser: ROUTER_RUN_AS_USER } as const satisfies Partial<RouterSpec>;
+export const ROUTER_SPEC_DEFAULTS = { weightPercent: 0, image: DEFAULT_ROUTER_IMAGE, runAsUser: ROUTER_RUN_AS_USER } as const satisfies Partial<RouterSpec>;
+
+/** The fixed pod count of a service or the router that sets neither `replicas` nor `autoscaling`. */
+export const DEFAULT_FIXED_REPLICAS = 2;
 
 /** The defaults of {@link LegacySystem}, as documented there. */
 export const LEGACY_DEFAULTS = { healthPath: "/health", verifyTls: true, trustedCertificate: DEFAULT_TRUSTED_CERTIFICATE } as const satisfies Partial<LegacySystem>;

@@ -7,9 +7,10 @@ import { computePortPlan, PORT_CATEGORIES, PortConflict, PortPlan, PortRequest }
 import { withDefaults } from "../validation/defaults";
 import { Problem, unless, warnIf } from "../validation/problem";
 import { duplicates, intRange, known, pinnedImage, publishedPort, listenPort, rfc1035 } from "../validation/rules";
-import { LEGACY_DEFAULTS, LegacySystem, PARALLEL_PLATFORM_DEFAULTS, ParallelPlatformProps, PLATFORM_SERVICE_DEFAULTS, PlatformService, PORT_DEFAULTS, ROUTER_SPEC_DEFAULTS, RouterSpec } from "./options";
+import { DEFAULT_FIXED_REPLICAS, LEGACY_DEFAULTS, LegacySystem, PARALLEL_PLATFORM_DEFAULTS, ParallelPlatformProps, PLATFORM_SERVICE_DEFAULTS, PlatformService, PORT_DEFAULTS, ROUTER_SPEC_DEFAULTS, RouterSpec } from "./options";
 import { healthPathProblem, LegacyOriginConfig, MIGRATION_PHASES, NewRoute, RouterConfigInput, RouterTarget, routePathProblem } from "./router-config";
 import { DOCKER_DNS, KUBE_DNS, ROUTER_CONTAINER_PORT } from "./router-defaults";
+import { resolveScale, scaleProblems, type ServingScale } from "../scaling/scaling";
 
 /** The migration router's name in the port plan and in workload names (`<platform>-router`). */
 export const ROUTER_SERVICE = "router";
@@ -38,6 +39,8 @@ export interface PlannedService {
   /** `host:port` other workloads and the router reach it at. */
   readonly address: string;
   readonly spec: ResolvedService;
+  /** Its pods on Kubernetes: an HPA's bounds or a fixed count. */
+  readonly scale: ServingScale;
 }
 
 /** Where the router and the bridge services reach legacy, derived from `upstream` and `baseUrl`. */
@@ -57,7 +60,7 @@ export interface PlatformPlan {
   readonly problems: readonly Problem[];
   readonly ports?: PortPlan;
   readonly services: Readonly<Record<string, PlannedService>>;
-  readonly router: { readonly workloadName: string; readonly port: number; readonly spec: ReturnType<typeof resolveRouter> };
+  readonly router: { readonly workloadName: string; readonly port: number; readonly spec: ReturnType<typeof resolveRouter>; readonly scale: ServingScale };
   readonly legacy: LegacyEndpoint;
   /** The router's nginx config input for the services alone (releases add their routes to it). */
   readonly routerConfig: RouterConfigInput;
@@ -116,7 +119,7 @@ export function planPlatform(props: Omit<ParallelPlatformProps, "labels">): Plat
     const workload = workloadName(props.name, name);
     const port = portOf(name);
     // The name the router (and other services) reach a service by: the container on Docker, the Service in the cluster.
-    services[name] = { name, workloadName: workload, port, spec, address: kubernetes ? `${workload}.${namespace}.svc.cluster.local:${port}` : `${workload}:${spec.containerPort}` };
+    services[name] = { name, workloadName: workload, port, spec, scale: resolveScale(s.replicas, s.autoscaling, DEFAULT_FIXED_REPLICAS), address: kubernetes ? `${workload}.${namespace}.svc.cluster.local:${port}` : `${workload}:${spec.containerPort}` };
   }
   const router = resolveRouter(props.router ?? ({} as RouterSpec));
   const legacySpec = withDefaults(LEGACY_DEFAULTS, props.legacy ?? ({} as LegacySystem));
@@ -139,7 +142,7 @@ export function planPlatform(props: Omit<ParallelPlatformProps, "labels">): Plat
     problems,
     ports,
     services,
-    router: { workloadName: workloadName(props.name, ROUTER_SERVICE), port: portOf(ROUTER_SERVICE), spec: router },
+    router: { workloadName: workloadName(props.name, ROUTER_SERVICE), port: portOf(ROUTER_SERVICE), spec: router, scale: resolveScale(router.replicas, router.autoscaling, DEFAULT_FIXED_REPLICAS) },
     legacy,
     namespace,
     routerConfig: {
@@ -188,18 +191,19 @@ export function platformProblems(props: Omit<ParallelPlatformProps, "labels">): 
   const entries = services.filter(([, s]) => s.entry).map(([n]) => n);
   out.push(...unless(services.length === 0 || entries.length === 1, ["services"], entries, `exactly one service must set entry: true (found ${entries.length === 0 ? "none" : entries.join(", ")}); it receives "/" and new.<domain>`));
   out.push(...unless(!(ROUTER_SERVICE in (props.services ?? {})), ["services", ROUTER_SERVICE], ROUTER_SERVICE, `"${ROUTER_SERVICE}" is the migration router's name`, "rename the service"));
-  for (const [name, s] of services) out.push(...serviceProblems(name, s));
+  const kubernetes = props.target?.kind === "kubernetes";
+  for (const [name, s] of services) out.push(...serviceProblems(name, s, kubernetes));
   const routePaths = services.filter(([, s]) => s.routePath !== undefined).map(([, s]) => s.routePath!);
   for (const dup of duplicates(routePaths)) {
     const owners = services.filter(([, s]) => s.routePath === dup).map(([n]) => n);
     out.push({ path: ["services", owners[1], "routePath"], value: dup, rule: `is also ${owners[0]}'s routePath; a path goes to one service` });
   }
-  out.push(...routerProblems(props.router));
+  out.push(...routerProblems(props.router, kubernetes));
   out.push(...legacyProblems(props));
   return out;
 }
 
-function serviceProblems(name: string, s: PlatformService): Problem[] {
+function serviceProblems(name: string, s: PlatformService, kubernetes: boolean): Problem[] {
   const at = (...p: (string | number)[]) => ["services", name, ...p];
   return [
     ...rfc1035(at(), name, SERVICE_NAME_MAX, "service name"),
@@ -213,13 +217,14 @@ function serviceProblems(name: string, s: PlatformService): Problem[] {
     ...(s.writablePaths ?? []).flatMap((p, i) => unless(/^\/[A-Za-z0-9._/-]+$/.test(p) && !p.split("/").includes(".."), at("writablePaths", i), p, "must be an absolute path below / without '..'")),
     ...intRange(at("cpuMillis"), s.cpuMillis, 50, 16000, "millicores"),
     ...intRange(at("memoryMb"), s.memoryMb, 32, 65536, "MiB"),
-    ...intRange(at("replicas"), s.replicas, 1, 100),
+    ...scaleProblems(at(), s.replicas, s.autoscaling, 100, `service "${name}"`, kubernetes),
+    ...intRange(at("preStopSleepSeconds"), s.preStopSleepSeconds, 0, 120, "seconds"),
     ...intRange(at("runAsUser"), s.runAsUser, 1, 2147483647, "workloads never run as root"),
     ...(s.routePath === undefined ? [] : unless(routePathProblem(s.routePath) === undefined, at("routePath"), s.routePath, routePathProblem(s.routePath) ?? "")),
   ];
 }
 
-function routerProblems(r: RouterSpec | undefined): Problem[] {
+function routerProblems(r: RouterSpec | undefined, kubernetes: boolean): Problem[] {
   if (!r) return [];
   const weight = r.weightPercent;
   return [
@@ -229,7 +234,7 @@ function routerProblems(r: RouterSpec | undefined): Problem[] {
     ...unless(!(r.phase === "weighted" && !(weight !== undefined && weight > 0 && weight < 100)), ["router", "weightPercent"], weight, "the weighted phase needs a weight between 0 and 100 exclusive (0 is the path phase, 100 is cutover)"),
     ...warnIf(r.phase !== "weighted" && weight !== undefined && weight !== 0, ["router", "weightPercent"], weight, `does nothing in the ${r.phase} phase (only the weighted phase splits by weight)`, "remove it, or set phase to weighted"),
     ...publishedPort(["router", "port"], r.port),
-    ...intRange(["router", "replicas"], r.replicas, 1, 20),
+    ...scaleProblems(["router"], r.replicas, r.autoscaling, 20, "the migration router", kubernetes),
     ...pinnedImage(["router", "image"], r.image),
     ...intRange(["router", "runAsUser"], r.runAsUser, 1, 2147483647, "the router never runs as root"),
   ];

@@ -4,7 +4,8 @@ import { EndpointSliceV1 } from "@cdktf/provider-kubernetes/lib/endpoint-slice-v
 import { NamespaceV1 } from "@cdktf/provider-kubernetes/lib/namespace-v1";
 import { NetworkPolicyV1, NetworkPolicyV1SpecEgress, NetworkPolicyV1SpecIngress } from "@cdktf/provider-kubernetes/lib/network-policy-v1";
 import { dependable, ITerraformDependable } from "cdktf";
-import { PodDisruptionBudgetV1 } from "@cdktf/provider-kubernetes/lib/pod-disruption-budget-v1";
+import type { PodDisruptionBudgetV1 } from "@cdktf/provider-kubernetes/lib/pod-disruption-budget-v1";
+import type { HorizontalPodAutoscalerV2 } from "@cdktf/provider-kubernetes/lib/horizontal-pod-autoscaler-v2";
 import { ServiceV1 } from "@cdktf/provider-kubernetes/lib/service-v1";
 import { Construct } from "constructs";
 import { RESTRICTED_NAMESPACE_LABELS, restrictedContainerSecurityContext, restrictedPodSecurityContext } from "../pod-security";
@@ -12,6 +13,8 @@ import { LEGACY_SERVICE } from "../plan";
 import { ROUTER_HEALTH_PATH } from "../router-config";
 import { ROUTER_CONTAINER_PORT } from "../router-defaults";
 import type { TargetProps } from "./docker-target";
+import { preStopDrain } from "../../scaling/private/serving";
+import { protectServing, ROUTER_DRAIN_SECONDS, servingLifecycle, servingPodSpec, servingReplicas } from "./serving";
 
 export interface KubernetesTargetProps extends TargetProps {
   readonly dependsOn: ITerraformDependable[];
@@ -36,12 +39,19 @@ export class KubernetesTarget extends Construct {
   readonly namespace: NamespaceV1;
   readonly deployments: Record<string, DeploymentV1> = {};
   readonly services: Record<string, ServiceV1> = {};
+  /** The HPA of each autoscaled service (a service with a fixed `replicas` has none). */
+  readonly autoscalers: Record<string, HorizontalPodAutoscalerV2> = {};
+  /** The PDB of each service. */
+  readonly disruptionBudgets: Record<string, PodDisruptionBudgetV1> = {};
   /** The `legacy` Service: ExternalName for a host name, selector-less ClusterIP for an IPv4 address. */
   readonly legacyService: ServiceV1;
   /** The legacy address when it is an IPv4 address. */
   readonly legacyEndpoints?: EndpointSliceV1;
   readonly routerDeployment: DeploymentV1;
   readonly routerService: ServiceV1;
+  /** The router's HPA, when it autoscales. */
+  readonly routerAutoscaler?: HorizontalPodAutoscalerV2;
+  readonly routerDisruptionBudget: PodDisruptionBudgetV1;
   /** The router's nginx.conf (its config hash is in the router's pod template). */
   readonly routerConfigMap: ConfigMapV1;
   /** The router's NetworkPolicy; releases add their egress (`routeTo`). */
@@ -105,7 +115,7 @@ export class KubernetesTarget extends Construct {
     const routerSelector = { [NAME_LABEL]: router.workloadName };
     const legacyEgress: NetworkPolicyV1SpecEgress = { to: t.legacyCidrs.map((cidr) => ({ ipBlock: { cidr } })), ports: [{ port: String(legacyPort), protocol: "TCP" }] };
 
-    for (const { name, workloadName, port, spec: s } of Object.values(plan.services)) {
+    for (const { name, workloadName, port, spec: s, scale } of Object.values(plan.services)) {
       const selector = { [NAME_LABEL]: workloadName };
       const labels = { ...selector, ...partOf, "tandem.dev/side": "new" };
       const healthPath = s.healthPath;
@@ -122,7 +132,7 @@ export class KubernetesTarget extends Construct {
       this.deployments[name] = new DeploymentV1(this, `deploy-${name}`, {
         metadata: { name: workloadName, namespace, labels },
         spec: {
-          replicas: String(s.replicas),
+          replicas: servingReplicas(scale),
           selector: { matchLabels: selector },
           strategy: { type: "RollingUpdate", rollingUpdate: { maxUnavailable: "0", maxSurge: "1" } },
           template: {
@@ -130,6 +140,7 @@ export class KubernetesTarget extends Construct {
             spec: {
               automountServiceAccountToken: false,
               securityContext: restrictedPodSecurityContext(s.runAsUser),
+              ...servingPodSpec(selector, s.preStopSleepSeconds),
               container: [
                 {
                   name,
@@ -150,6 +161,7 @@ export class KubernetesTarget extends Construct {
                   livenessProbe: probe(15, 3),
                   readinessProbe: probe(5, 3),
                   startupProbe: probe(0, 30),
+                  lifecycle: preStopDrain(s.preStopSleepSeconds),
                   volumeMount: [{ name: "tmp", mountPath: "/tmp" }, ...scratch.map((v) => ({ name: v.name, mountPath: v.mountPath }))],
                 },
               ],
@@ -157,7 +169,11 @@ export class KubernetesTarget extends Construct {
             },
           },
         },
+        lifecycle: servingLifecycle(scale),
       });
+      const guard = protectServing(this, { hpa: `hpa-${name}`, pdb: `pdb-${name}` }, { name: workloadName, namespace, labels, selector, scale });
+      if (guard.autoscaler) this.autoscalers[name] = guard.autoscaler;
+      this.disruptionBudgets[name] = guard.disruptionBudget;
       this.services[name] = new ServiceV1(this, `svc-${name}`, {
         metadata: { name: workloadName, namespace, labels },
         spec: { type: "ClusterIP", selector, port: [{ name: "http", port, targetPort: String(s.containerPort) }] },
@@ -184,11 +200,10 @@ export class KubernetesTarget extends Construct {
       metadata: { name: router.workloadName, namespace, labels: routerLabels },
       data: { "nginx.conf": t.routerConfig },
     }));
-    const replicas = router.spec.replicas;
     this.routerDeployment = new DeploymentV1(this, "router", {
       metadata: { name: router.workloadName, namespace, labels: routerLabels },
       spec: {
-        replicas: String(replicas),
+        replicas: servingReplicas(router.scale),
         selector: { matchLabels: routerSelector },
         strategy: { type: "RollingUpdate", rollingUpdate: { maxUnavailable: "0", maxSurge: "1" } },
         template: {
@@ -196,6 +211,7 @@ export class KubernetesTarget extends Construct {
           spec: {
             automountServiceAccountToken: false,
             securityContext: restrictedPodSecurityContext(router.spec.runAsUser),
+            ...servingPodSpec(routerSelector, ROUTER_DRAIN_SECONDS),
             container: [
               {
                 name: ROUTER_CONTAINER_NAME,
@@ -206,6 +222,9 @@ export class KubernetesTarget extends Construct {
                 securityContext: restrictedContainerSecurityContext(),
                 livenessProbe: { httpGet: { path: ROUTER_HEALTH_PATH, port: String(ROUTER_CONTAINER_PORT) }, periodSeconds: 10 },
                 readinessProbe: { httpGet: { path: ROUTER_HEALTH_PATH, port: String(ROUTER_CONTAINER_PORT) }, periodSeconds: 5 },
+                // Liveness waits for a started nginx (a slow node or image pull must not get it killed).
+                startupProbe: { httpGet: { path: ROUTER_HEALTH_PATH, port: String(ROUTER_CONTAINER_PORT) }, periodSeconds: 2, failureThreshold: 30 },
+                lifecycle: preStopDrain(ROUTER_DRAIN_SECONDS),
                 volumeMount: [
                   { name: "config", mountPath: "/etc/nginx/nginx.conf", subPath: "nginx.conf", readOnly: true },
                   { name: "tmp", mountPath: "/tmp" },
@@ -219,11 +238,11 @@ export class KubernetesTarget extends Construct {
           },
         },
       },
+      lifecycle: servingLifecycle(router.scale),
     });
-    new PodDisruptionBudgetV1(this, "router-pdb", {
-      metadata: { name: router.workloadName, namespace },
-      spec: { minAvailable: String(Math.max(1, replicas - 1)), selector: { matchLabels: routerSelector } },
-    });
+    const routerGuard = protectServing(this, { hpa: "router-hpa", pdb: "router-pdb" }, { name: router.workloadName, namespace, labels: routerLabels, selector: routerSelector, scale: router.scale });
+    this.routerAutoscaler = routerGuard.autoscaler;
+    this.routerDisruptionBudget = routerGuard.disruptionBudget;
     this.routerService = new ServiceV1(this, "router-service", {
       metadata: { name: router.workloadName, namespace, labels: routerLabels },
       spec: { type: "LoadBalancer", selector: routerSelector, port: [{ name: "http", port: 80, targetPort: String(ROUTER_CONTAINER_PORT) }] },
