@@ -22,13 +22,14 @@ export const production = defineEnvironment({
     namespace: "new-platform",
     // Seed 001's blocks: ports derived from service names inside 30000-30999, clear of NodePorts' low range.
     ports: { strategy: "blocks", avoid: [30090] },
+    // autoscaling {}: seed 003's HPA, 3-10 pods on CPU 70 % / memory 80 %, for every serving workload.
     services: {
-      web: { image: "europe-west1-docker.pkg.dev/tandem-shared/platform/web:1.0.0", category: "frontend", containerPort: 8080, entry: true, routePath: "/platform/", replicas: 3 },
-      "api-gateway": { image: "europe-west1-docker.pkg.dev/tandem-shared/platform/api-gateway:1.0.0", category: "backend", containerPort: 8080, routePath: "/api/v2/", bridgeToLegacy: true, replicas: 3 },
-      websocket: { image: "europe-west1-docker.pkg.dev/tandem-shared/platform/websocket:1.0.0", category: "backend", containerPort: 8080, routePath: "/ws/", replicas: 3 },
+      web: { image: "europe-west1-docker.pkg.dev/tandem-shared/platform/web:1.0.0", category: "frontend", containerPort: 8080, entry: true, routePath: "/platform/", autoscaling: {} },
+      "api-gateway": { image: "europe-west1-docker.pkg.dev/tandem-shared/platform/api-gateway:1.0.0", category: "backend", containerPort: 8080, routePath: "/api/v2/", bridgeToLegacy: true, autoscaling: {} },
+      websocket: { image: "europe-west1-docker.pkg.dev/tandem-shared/platform/websocket:1.0.0", category: "backend", containerPort: 8080, routePath: "/ws/", autoscaling: {} },
     },
     // The router's image from our Artifact Registry (a remote repository of Docker Hub): nodes pull it like the rest.
-    router: { image: "europe-west1-docker.pkg.dev/tandem-shared/dockerhub/nginxinc/nginx-unprivileged:1.27.3-alpine", domain: "example.com", phase: "path", replicas: 3 },
+    router: { image: "europe-west1-docker.pkg.dev/tandem-shared/dockerhub/nginxinc/nginx-unprivileged:1.27.3-alpine", domain: "example.com", phase: "path", autoscaling: {} },
   },
   // The new platform's API (seed 000) as a blue-green service on the router's /api/v3/ (legacy NetBox keeps /api/).
   // Release steps edit the three lines below: `npm run release -- production api canary 5|25|50|100, promote, finish, rollback`.

@@ -22,13 +22,14 @@ export const staging = defineEnvironment({
     namespace: "new-platform",
     // Seed 001's blocks: ports derived from service names inside 30000-30999, clear of NodePorts' low range.
     ports: { strategy: "blocks", avoid: [30090] },
+    // Smaller than production's seed 003 HPAs (3-10), never below 2 pods: a node drain keeps one serving.
     services: {
-      web: { image: "europe-west1-docker.pkg.dev/tandem-shared/platform/web:1.0.0", category: "frontend", containerPort: 8080, entry: true, routePath: "/platform/", replicas: 2 },
-      "api-gateway": { image: "europe-west1-docker.pkg.dev/tandem-shared/platform/api-gateway:1.0.0", category: "backend", containerPort: 8080, routePath: "/api/v2/", bridgeToLegacy: true, replicas: 2 },
-      websocket: { image: "europe-west1-docker.pkg.dev/tandem-shared/platform/websocket:1.0.0", category: "backend", containerPort: 8080, routePath: "/ws/", replicas: 2 },
+      web: { image: "europe-west1-docker.pkg.dev/tandem-shared/platform/web:1.0.0", category: "frontend", containerPort: 8080, entry: true, routePath: "/platform/", autoscaling: { minReplicas: 2, maxReplicas: 4 } },
+      "api-gateway": { image: "europe-west1-docker.pkg.dev/tandem-shared/platform/api-gateway:1.0.0", category: "backend", containerPort: 8080, routePath: "/api/v2/", bridgeToLegacy: true, autoscaling: { minReplicas: 2, maxReplicas: 4 } },
+      websocket: { image: "europe-west1-docker.pkg.dev/tandem-shared/platform/websocket:1.0.0", category: "backend", containerPort: 8080, routePath: "/ws/", autoscaling: { minReplicas: 2, maxReplicas: 4 } },
     },
     // The router's image from our Artifact Registry (a remote repository of Docker Hub): nodes pull it like the rest.
-    router: { image: "europe-west1-docker.pkg.dev/tandem-shared/dockerhub/nginxinc/nginx-unprivileged:1.27.3-alpine", domain: "staging.example.com", phase: "weighted", weightPercent: 25, replicas: 2 },
+    router: { image: "europe-west1-docker.pkg.dev/tandem-shared/dockerhub/nginxinc/nginx-unprivileged:1.27.3-alpine", domain: "staging.example.com", phase: "weighted", weightPercent: 25, autoscaling: { minReplicas: 2, maxReplicas: 4 } },
   },
   // The new platform's API (seed 000) as a blue-green service on the router's /api/v3/ (legacy NetBox keeps /api/).
   // Release steps edit the three lines below: `npm run release -- staging api canary 5|25|50|100, promote, finish, rollback`.

@@ -217,7 +217,7 @@ function serviceProblems(name: string, s: PlatformService, kubernetes: boolean):
     ...(s.writablePaths ?? []).flatMap((p, i) => unless(/^\/[A-Za-z0-9._/-]+$/.test(p) && !p.split("/").includes(".."), at("writablePaths", i), p, "must be an absolute path below / without '..'")),
     ...intRange(at("cpuMillis"), s.cpuMillis, 50, 16000, "millicores"),
     ...intRange(at("memoryMb"), s.memoryMb, 32, 65536, "MiB"),
-    ...scaleProblems(at(), s.replicas, s.autoscaling, 100, `service "${name}"`, kubernetes),
+    ...scaleProblems(at(), s.replicas, s.autoscaling, 100, `service "${name}"`, kubernetes ? "warning" : "allowed"),
     ...intRange(at("preStopSleepSeconds"), s.preStopSleepSeconds, 0, 120, "seconds"),
     ...intRange(at("runAsUser"), s.runAsUser, 1, 2147483647, "workloads never run as root"),
     ...(s.routePath === undefined ? [] : unless(routePathProblem(s.routePath) === undefined, at("routePath"), s.routePath, routePathProblem(s.routePath) ?? "")),
@@ -234,7 +234,8 @@ function routerProblems(r: RouterSpec | undefined, kubernetes: boolean): Problem
     ...unless(!(r.phase === "weighted" && !(weight !== undefined && weight > 0 && weight < 100)), ["router", "weightPercent"], weight, "the weighted phase needs a weight between 0 and 100 exclusive (0 is the path phase, 100 is cutover)"),
     ...warnIf(r.phase !== "weighted" && weight !== undefined && weight !== 0, ["router", "weightPercent"], weight, `does nothing in the ${r.phase} phase (only the weighted phase splits by weight)`, "remove it, or set phase to weighted"),
     ...publishedPort(["router", "port"], r.port),
-    ...scaleProblems(["router"], r.replicas, r.autoscaling, 20, "the migration router", kubernetes),
+    // Every request, legacy's too, goes through the router: one pod would take both sides down on each node drain.
+    ...scaleProblems(["router"], r.replicas, r.autoscaling, 20, "the migration router (every request, legacy's too, goes through it)", kubernetes ? "error" : "allowed"),
     ...pinnedImage(["router", "image"], r.image),
     ...intRange(["router", "runAsUser"], r.runAsUser, 1, 2147483647, "the router never runs as root"),
   ];

@@ -56,17 +56,22 @@ export function autoscalingProblems(path: ProblemPath, spec: AutoscalingSpec | u
   ];
 }
 
+/** What a single-pod floor on Kubernetes is: advice, an error (a workload everything goes through), or fine (Docker). */
+export type SinglePod = "warning" | "error" | "allowed";
+
 /**
  * The rules of a workload's `replicas` and `autoscaling` (`path` is the workload's): one or the other, each in range,
- * and a warning for a single pod, which every node drain and upgrade interrupts (its PDB never blocks them).
+ * and a single pod, which every node drain and upgrade interrupts (its PDB lets it go rather than block them).
  */
-export function scaleProblems(path: ProblemPath, replicas: number | undefined, autoscaling: AutoscalingSpec | undefined, maxLimit: number, what: string, onKubernetes = true): Problem[] {
+export function scaleProblems(path: ProblemPath, replicas: number | undefined, autoscaling: AutoscalingSpec | undefined, maxLimit: number, what: string, singlePod: SinglePod): Problem[] {
   const floor = autoscaling !== undefined ? resolveAutoscaling(autoscaling).minReplicas : replicas;
   const floorPath = autoscaling !== undefined ? [...path, "autoscaling", "minReplicas"] : [...path, "replicas"];
+  const single = `runs ${what} as a single pod on Kubernetes: every node drain or upgrade interrupts it`;
   return [
     ...unless(!(replicas !== undefined && autoscaling !== undefined), [...path, "replicas"], replicas, "is set together with autoscaling; an HPA owns the replica count", "set either replicas (a fixed count) or autoscaling, not both"),
     ...intRange([...path, "replicas"], replicas, 1, maxLimit),
     ...autoscalingProblems([...path, "autoscaling"], autoscaling, maxLimit),
-    ...warnIf(onKubernetes && floor === 1, floorPath, floor, `runs ${what} as a single pod on Kubernetes: every node drain or upgrade interrupts it`, "run at least 2"),
+    ...(singlePod === "error" ? unless(floor !== 1, floorPath, floor, single, "run at least 2") : []),
+    ...warnIf(singlePod === "warning" && floor === 1, floorPath, floor, single, "run at least 2"),
   ];
 }
