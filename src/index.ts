@@ -42,7 +42,7 @@ export { planPlatform, workloadName, ROUTER_SERVICE, LEGACY_SERVICE } from "./pl
 export { resolveRouter, resolveService } from "./platform/plan";
 export type { LegacyEndpoint, PlannedService, PlatformPlan, ResolvedService } from "./platform/plan";
 export type { LegacyOriginConfig, NewRoute, RouterBackend, RouterConfigInput, RouterRateLimit, RouterTarget } from "./platform/router-config";
-export { LEGACY_DEFAULTS, PARALLEL_PLATFORM_DEFAULTS, PLATFORM_SERVICE_DEFAULTS, PORT_DEFAULTS, ROUTER_SPEC_DEFAULTS } from "./platform/options";
+export { DEFAULT_FIXED_REPLICAS, LEGACY_DEFAULTS, PARALLEL_PLATFORM_DEFAULTS, PLATFORM_SERVICE_DEFAULTS, PORT_DEFAULTS, ROUTER_SPEC_DEFAULTS } from "./platform/options";
 export type { LegacySystem, ParallelPlatformOptions, ParallelPlatformProps, PlatformService, PlatformTarget, PortOptions, RouterSpec } from "./platform/options";
 export { MIGRATION_PHASES, ACCESS_LOG_FIELDS, ACCESS_LOG_KIND, CLIENT_COOKIE, CLIENT_ID_HEADER } from "./platform/router-config";
 export type { MigrationPhase } from "./platform/router-config";
@@ -53,11 +53,15 @@ export type { KubernetesTarget, KubernetesTargetProps } from "./platform/private
 export { BLOCKS, OFFSET_FAMILIES, PORT_CATEGORIES, planPorts, PortConflictError } from "./ports/plan";
 export type { PortAssignment, PortCategory, PortConflict, PortPlan, PortPlanInput, PortRange, PortRequest, PortStrategy } from "./ports/plan";
 
+// Serving workloads on Kubernetes: an HPA or a fixed count (router, services, blue-green colours)
+export { AUTOSCALING_DEFAULTS, autoscalingProblems, resolveAutoscaling, resolveScale, scaleFloor, scaleProblems } from "./scaling/scaling";
+export type { AutoscalingSpec, ServingScale, SinglePod } from "./scaling/scaling";
+
 // Blue-green releases
 export { BlueGreenService, BLUE_GREEN_DEFAULTS, COLORS, IDLE_MODES, otherColor } from "./deploy/blue-green-service";
 export { canaryFloor, planCapacity } from "./deploy/private/capacity-plan";
 export type { CapacityPlan, CapacityPlanInput, ColorPlan, ColorRole, IdleMode } from "./deploy/private/capacity-plan";
-export type { AutoscalingSpec, BlueGreenServiceOptions, BlueGreenServiceProps, Color, ColorSpec, EgressRule, PeerSelector, ResourceQuantities } from "./deploy/blue-green-service";
+export type { BlueGreenServiceOptions, BlueGreenServiceProps, Color, ColorSpec, EgressRule, PeerSelector, ResourceQuantities } from "./deploy/blue-green-service";
 
 // Access
 export { AccessMatrix } from "./access/access-matrix";

@@ -51,6 +51,7 @@ export class KubernetesTarget extends Construct {
   readonly routerService: ServiceV1;
   /** The router's HPA, when it autoscales. */
   readonly routerAutoscaler?: HorizontalPodAutoscalerV2;
+  /** The router's PDB (one pod at a time). */
   readonly routerDisruptionBudget: PodDisruptionBudgetV1;
   /** The router's nginx.conf (its config hash is in the router's pod template). */
   readonly routerConfigMap: ConfigMapV1;
