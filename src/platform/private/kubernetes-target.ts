@@ -13,8 +13,7 @@ import { LEGACY_SERVICE } from "../plan";
 import { ROUTER_HEALTH_PATH } from "../router-config";
 import { ROUTER_CONTAINER_PORT } from "../router-defaults";
 import type { TargetProps } from "./docker-target";
-import { preStopDrain } from "../../scaling/private/serving";
-import { protectServing, ROUTER_DRAIN_SECONDS, servingLifecycle, servingPodSpec, servingReplicas } from "./serving";
+import { preStopDrain, protectServing, ROUTER_DRAIN_SECONDS, servingLifecycle, servingPodSpec, servingReplicas } from "./serving";
 
 export interface KubernetesTargetProps extends TargetProps {
   readonly dependsOn: ITerraformDependable[];

@@ -12,6 +12,8 @@ import type { Construct } from "constructs";
 import { scaleFloor, type ServingScale } from "../../scaling/scaling";
 import { autoscaler, disruptionBudget, gracePeriodSeconds, HPA_OWNED_REPLICAS, spreadOverZonesAndNodes } from "../../scaling/private/serving";
 
+export { preStopDrain } from "../../scaling/private/serving";
+
 /**
  * The router's drain: nginx keeps serving this long after the pod starts terminating (while the endpoints and the
  * load balancer's backends drop it), then gets SIGQUIT (the image's stop signal) and finishes its open requests.
