@@ -59,9 +59,12 @@ const hpaOf = (json: TerraformJson, d: Deployment) => hpasOf(json).filter((h) =>
 const pdbsSelecting = (json: TerraformJson, d: Deployment) => pdbsOf(json).filter((p) => matches(p.spec.selector.match_labels, d.spec.template.metadata.labels));
 const sleepOf = (c: Container) => c.lifecycle?.pre_stop?.[0]?.exec?.command;
 
-function environmentStack(env: "staging" | "production"): TerraformJson {
+/** An environment's stack as committed, or with fields of its `blueGreen.api` changed. */
+function environmentStack(env: "staging" | "production", apiOverrides: Readonly<Record<string, unknown>> = {}): TerraformJson {
   const app = Testing.app();
-  addEnvironmentStacks(app, [loadEnvironment(env, environments[env])]);
+  const committed = environments[env];
+  const raw = { ...committed, blueGreen: { ...committed.blueGreen, api: { ...committed.blueGreen?.api, ...apiOverrides } } };
+  addEnvironmentStacks(app, [loadEnvironment(env, raw)]);
   const stack = app.node.children.find((c): c is TerraformStack => c instanceof TerraformStack && c.node.id === env);
   if (!stack) throw new Error(`no ${env} stack`);
   return JSON.parse(Testing.synth(stack, true)) as TerraformJson;
@@ -136,6 +139,12 @@ describe("serving workloads in staging and production", () => {
       const [hpa] = hpaOf(stacks[env], d);
       expect([name, hpa.spec.min_replicas, hpa.spec.max_replicas, d.spec.replicas]).toEqual([name, min, max, String(min)]);
     }
+  });
+
+  test("a colour scaled to 0 stays possible: idle off leaves the idle colour no Deployment, HPA or PDB (nothing to block a drain), the live one protected", () => {
+    const off = environmentStack("staging", { idle: "off" });
+    expect(deploymentsOf(off).map((d) => d.metadata.name)).not.toContain("api-green");
+    expect([...hpasOf(off), ...pdbsOf(off)].map((r) => r.metadata.name).filter((n) => n.startsWith("api-"))).toEqual(["api-blue", "api-blue"]);
   });
 
   test("the router drains longer than a service (its load balancer's backends update slower than kube-proxy)", () => {
