@@ -9,7 +9,7 @@ import { bootstrapProblems } from "../bootstrap/rules";
 import { memorystoreProblems } from "../cache/rules";
 import { cloudSqlDbProblems } from "../database/rules";
 import { blueGreenObjectNames, blueGreenProblems } from "../deploy/rules";
-import { gkeClusterProblems } from "../gke/rules";
+import { gkeClusterProblems, zonesInRegionProblems } from "../gke/rules";
 import { monitoringProblems } from "../monitoring/rules";
 import { cidrRule, networkProblems, overlapProblems } from "../network/rules";
 import { LEGACY_SERVICE, legacyEndpoint, planPlatform, publicHosts, ROUTER_SERVICE, workloadName } from "../platform/plan";
@@ -126,6 +126,7 @@ function gcpProblems(environment: string, c: Partial<GcpEnvironmentConfig>): Pro
     out.push({ path: ["network", "privateServiceRanges"], value: c.network.privateServiceRanges, rule: 'must name the "sql" range (Cloud SQL) and the "redis" range (Memorystore) the stack gives them' });
   }
   if (c.gke) out.push(...under(["gke"], gkeClusterProblems(c.gke)));
+  if (c.gke && c.gcp) out.push(...under(["gke"], zonesInRegionProblems(["nodeLocations"], c.gke.nodeLocations, c.gcp.region)));
   if (c.database) out.push(...under(["database"], cloudSqlDbProblems(c.database)));
   if (c.cache) out.push(...under(["cache"], memorystoreProblems(c.cache)));
   if (c.monitoring) out.push(...under(["monitoring"], monitoringProblems(c.monitoring)));

@@ -49,6 +49,7 @@ export const gkeSchema = z
     secretManagerAddon: bool.optional(),
     binaryAuthorization: bool.optional(),
     dnsEndpoint: bool.optional(),
+    nodeLocations: strings.optional(),
   })
   .strict();
 
