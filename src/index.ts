@@ -24,6 +24,12 @@ export type { DailyMaintenanceWindow, GkeClusterOptions, GkeClusterProps, NodePo
 export { googleRegistries, googleRegistryOf, registryPattern } from "./gke/registries";
 export type { ImageRegistry } from "./gke/registries";
 
+// The front door: HTTPS on a global external Application Load Balancer in front of the router
+export { FrontDoor, FRONT_DOOR_DEFAULTS, GOOGLE_FRONT_END_RANGES, hstsHeader } from "./edge/front-door";
+export type { DnsAuthorizationRecord, FrontDoorCluster, FrontDoorOptions, FrontDoorProps, FrontDoorRateLimit } from "./edge/front-door";
+export { FRONT_DOOR_NAME_MAX, FRONT_DOOR_NAME_SUFFIXES } from "./edge/private/names";
+export { DNS_AUTHORIZATION_TYPES, HSTS_MIN_MAX_AGE_SEC, NODE_PORT_RANGE, RATE_LIMIT_WINDOWS_SEC, TLS_PROFILES, hostProblem, requestsPerWindow } from "./edge/rules";
+
 // Cloud SQL
 export { CloudSqlDb, CLOUD_SQL_DB_DEFAULTS, CLOUD_SQL_POSTGRES_FLAGS, TERRAFORM_REQUIRED_VERSION } from "./database/cloud-sql-db";
 export type { CloudSqlDbOptions, CloudSqlDbProps, MaintenanceWindow, SqlUserSpec, Weekday } from "./database/cloud-sql-db";
@@ -97,6 +103,7 @@ export { gkeClusterProblems } from "./gke/rules";
 export { cloudSqlDbProblems } from "./database/rules";
 export { memorystoreProblems } from "./cache/rules";
 export { monitoringProblems } from "./monitoring/rules";
+export { frontDoorHostsProblems, frontDoorProblems, frontDoorWiringProblems } from "./edge/rules";
 export { platformProblems } from "./platform/plan";
 export { blueGreenProblems } from "./deploy/rules";
 export { routeClashProblems } from "./platform/release";

@@ -41,12 +41,6 @@ export interface FrontDoorOptions {
   /** Prefix of every resource name (at most 54 characters, so that `<name>-redirect` and the others fit Google's 63). */
   readonly name: string;
   /**
-   * The fully qualified host names served over HTTPS (e.g. the legacy public host and `new.<domain>`). Each gets a
-   * DNS authorization, a Google-managed certificate and a certificate-map entry; the certificates cover exactly these
-   * names. Keyed by the name itself, so adding one never touches the others' resources.
-   */
-  readonly hosts: readonly string[];
-  /**
    * The NodePort (30000-32767) the router's Service exposes on every node. The named port, the health check and the
    * firewall rule all use this one number.
    */
@@ -59,6 +53,12 @@ export interface FrontDoorOptions {
    * @default "MODERN"
    */
   readonly tlsProfile?: "MODERN" | "RESTRICTED";
+  /**
+   * `Strict-Transport-Security` max-age, seconds (at least one year; `includeSubDomains` always). The load balancer
+   * adds the header to every response of the backend service, which serves HTTPS only (HTTP is a redirect).
+   * @default 31536000 (one year)
+   */
+  readonly hstsMaxAgeSec?: number;
   /**
    * The backend service timeout: how long the load balancer waits for a response, and for a WebSocket the longest it
    * may stay open (idle or not). One hour matches the router's `proxy_read_timeout`.
@@ -90,6 +90,12 @@ export type FrontDoorCluster = Pick<GkeCluster, "nodePools" | "nodeServiceAccoun
 /** Props for {@link FrontDoor}. */
 export interface FrontDoorProps extends FrontDoorOptions {
   readonly project: string;
+  /**
+   * The fully qualified host names served over HTTPS (e.g. the legacy public host and `new.<domain>`). Each gets a
+   * DNS authorization, a Google-managed certificate and a certificate-map entry; the certificates cover exactly these
+   * names. Keyed by the name itself, so adding one never touches the others' resources.
+   */
+  readonly hosts: readonly string[];
   /** The VPC the nodes are in: the firewall rule letting Google's front ends reach the NodePort is made there. */
   readonly network: Network;
   /** The cluster whose node pools' instance groups are the backends. */
@@ -117,6 +123,7 @@ export interface DnsAuthorizationRecord {
 export const FRONT_DOOR_DEFAULTS = {
   healthCheckPath: ROUTER_HEALTH_PATH,
   tlsProfile: "MODERN",
+  hstsMaxAgeSec: 31536000,
   backendTimeoutSec: 3600,
   connectionDrainingTimeoutSec: 300,
   rateLimit: { requestsPerMinute: 1200, windowSec: 60 },
@@ -283,20 +290,20 @@ export class FrontDoor extends Construct {
     // group's name is read from the pool's instance group URLs once the pool exists.
     for (const [poolName, pool] of Object.entries(props.cluster.nodePools)) {
       for (const zone of zones) {
-        const groups = Fn.join(" ", pool.instanceGroupUrls);
+        const groups = Fn.join(" ", pool.managedInstanceGroupUrls);
         this.namedPorts[`${poolName}/${zone}`] = new ComputeInstanceGroupNamedPort(this, `named-port-${poolName}-${zone}`, {
           project,
           zone,
-          group: Token.asString(Fn.element(Fn.regex(`zones/${zone}/instanceGroupManagers/([-a-z0-9]+)`, groups), 0)),
+          group: Token.asString(Fn.element(Fn.regex(`zones/${zone}/instanceGroups/([-a-z0-9]+)`, groups), 0)),
           name: this.portName,
           port: props.nodePort,
         });
       }
     }
 
-    // Backends: every instance group of every pool. `instance_group_urls` are instance group *manager* URLs and is
-    // unknown until the pools exist, so a dynamic block over the list (not a count) turns each into its group's URL.
-    const urls = TerraformIterator.fromList(Fn.flatten(Object.values(props.cluster.nodePools).map((p) => p.instanceGroupUrls)));
+    // Backends: every instance group of every pool (`managed_instance_group_urls`: the groups, where
+    // `instance_group_urls` are their managers). Unknown until the pools exist, so a dynamic block over the list.
+    const urls = TerraformIterator.fromList(Fn.flatten(Object.values(props.cluster.nodePools).map((p) => p.managedInstanceGroupUrls)));
     this.backendService = new ComputeBackendService(this, "backend-service", {
       project,
       name: `${name}${SUFFIX.backendService}`,
@@ -309,9 +316,12 @@ export class FrontDoor extends Construct {
       healthChecks: [this.healthCheck.id],
       securityPolicy: this.securityPolicy.id,
       logConfig: { enable: true, sampleRate: 1 },
+      // HSTS here, where TLS ends: this service only ever answers HTTPS (port 80 is a redirect), whatever the phase
+      // sends to legacy or new, and a router change cannot drop it.
+      customResponseHeaders: [hstsHeader(o.hstsMaxAgeSec)],
       // A dynamic block's content is written as Terraform has it: snake_case, not the bindings' camelCase.
       backend: urls.dynamic({
-        group: Fn.replace(Token.asString(urls.value), "instanceGroupManagers", "instanceGroups"),
+        group: Token.asString(urls.value),
         balancing_mode: "UTILIZATION",
         max_utilization: 0.8,
         capacity_scaler: 1,
@@ -368,6 +378,11 @@ export class FrontDoor extends Construct {
       labels,
     });
   }
+}
+
+/** `Strict-Transport-Security: max-age=<s>; includeSubDomains` as a custom response header. */
+export function hstsHeader(maxAgeSec: number): string {
+  return `Strict-Transport-Security: max-age=${maxAgeSec}; includeSubDomains`;
 }
 
 /** The throttle per client IP (when on), then the default rule allowing the rest. */

@@ -10,6 +10,9 @@ export const NODE_PORT_RANGE = { min: 30000, max: 32767 } as const;
 /** The counting windows Cloud Armor's rate limits accept, seconds. */
 export const RATE_LIMIT_WINDOWS_SEC = [10, 30, 60, 120, 180, 240, 300, 600, 900, 1200, 1800, 2700, 3600] as const;
 
+/** The shortest `Strict-Transport-Security` max-age accepted: one year. */
+export const HSTS_MIN_MAX_AGE_SEC = 31536000;
+
 export const TLS_PROFILES = ["MODERN", "RESTRICTED"] as const;
 export const DNS_AUTHORIZATION_TYPES = ["PER_PROJECT_RECORD", "FIXED_RECORD"] as const;
 
@@ -36,16 +39,9 @@ export function requestsPerWindow(requestsPerMinute: number, windowSec: number):
  * shortened with a stable hash when needed (`hostResourceName`), so they always fit.
  */
 export function frontDoorProblems(o: FrontDoorOptions): Problem[] {
-  const hosts = o.hosts ?? [];
   return [
     ...rfc1035(["name"], o.name, FRONT_DOOR_NAME_MAX, `front door name (${FRONT_DOOR_NAME_MAX} characters at most, so that every "<name>-..." resource name fits Google's ${GOOGLE_NAME_MAX})`),
-    ...unless(hosts.length > 0, ["hosts"], o.hosts, "must name at least one host (the certificate covers exactly the hosts)"),
-    ...hosts.flatMap((h, i) => {
-      if (!known(h)) return [];
-      const problem = hostProblem(h);
-      return problem ? [{ path: ["hosts", i], value: h, rule: problem }] : [];
-    }),
-    ...duplicates(hosts).map((h) => ({ path: ["hosts"], value: h, rule: `names ${h} twice` })),
+    ...intRange(["hstsMaxAgeSec"], o.hstsMaxAgeSec, HSTS_MIN_MAX_AGE_SEC, 63072000, "Strict-Transport-Security max-age: one year at least (browsers' preload lists ask for it), two at most"),
     ...intRange(["nodePort"], o.nodePort, NODE_PORT_RANGE.min, NODE_PORT_RANGE.max, "Kubernetes' NodePort range"),
     ...unless(o.healthCheckPath === undefined || !known(o.healthCheckPath) || /^\/[^\s]{0,1023}$/.test(o.healthCheckPath), ["healthCheckPath"], o.healthCheckPath, "must be a path starting with '/', without spaces, at most 1024 characters"),
     ...unless(o.tlsProfile === undefined || (TLS_PROFILES as readonly string[]).includes(o.tlsProfile), ["tlsProfile"], o.tlsProfile, `must be one of ${TLS_PROFILES.join(", ")}`),
@@ -67,12 +63,27 @@ function rateLimitProblems(r: FrontDoorOptions["rateLimit"]): Problem[] {
   ];
 }
 
-/** Rules on what only the stack knows: the zones the node pools' instance groups are in. */
-export function frontDoorWiringProblems(p: Pick<FrontDoorProps, "zones" | "cluster" | "labels">): Problem[] {
+/** The hosts' rules: at least one, each a host name a managed certificate can cover, none twice. */
+export function frontDoorHostsProblems(hosts: readonly string[] | undefined): Problem[] {
+  const list = hosts ?? [];
+  return [
+    ...unless(list.length > 0, ["hosts"], hosts, "must name at least one host (the certificate covers exactly the hosts)"),
+    ...list.flatMap((h, i) => {
+      if (!known(h)) return [];
+      const problem = hostProblem(h);
+      return problem ? [{ path: ["hosts", i], value: h, rule: problem }] : [];
+    }),
+    ...duplicates(list).map((h) => ({ path: ["hosts"], value: h, rule: `names ${h} twice` })),
+  ];
+}
+
+/** Rules on what only the stack knows: the hosts, and the zones the node pools' instance groups are in. */
+export function frontDoorWiringProblems(p: Pick<FrontDoorProps, "hosts" | "zones" | "cluster" | "labels">): Problem[] {
   const fromCluster = p.cluster.nodeLocations;
   const pools = Object.keys(p.cluster.nodePools);
   const same = (a: readonly string[], b: readonly string[]) => a.length === b.length && [...a].sort().every((z, i) => z === [...b].sort()[i]);
   return [
+    ...frontDoorHostsProblems(p.hosts),
     ...unless(pools.length > 0, ["cluster"], pools, "has no node pool: the load balancer would have no backend"),
     ...unless(p.zones !== undefined || fromCluster !== undefined, ["zones"], p.zones, "are unknown: the cluster's node pools have no fixed zones, so their instance groups cannot get the named port at plan time", "set nodeLocations on the GkeCluster (and leave zones out)"),
     ...zonesProblems(["zones"], p.zones),

@@ -2,7 +2,7 @@ import { GoogleProvider } from "@cdktf/provider-google/lib/provider";
 import { Aspects, TerraformOutput, TerraformStack, Testing } from "cdktf";
 import { IConstruct } from "constructs";
 import { Bootstrap } from "../../src/bootstrap";
-import { FRONT_DOOR_DEFAULTS, FRONT_DOOR_NAME_MAX, FrontDoor, frontDoorProblems, FrontDoorProps } from "../../src/edge";
+import { FRONT_DOOR_DEFAULTS, FRONT_DOOR_NAME_MAX, FrontDoor, frontDoorHostsProblems, frontDoorProblems, FrontDoorProps } from "../../src/edge";
 import { frontDoorNames } from "../../src/edge/private/names";
 import { GkeCluster, GkeClusterProps } from "../../src/gke";
 import { Network } from "../../src/network";
@@ -136,13 +136,20 @@ describe("FrontDoor", () => {
     expect(onlyResource(custom.json, "google_compute_backend_service")).toMatchObject({ timeout_sec: 600, connection_draining_timeout_sec: 30 });
   });
 
-  test("backends: a dynamic block over every pool's instance_group_urls (unknown until the pools exist), manager URLs turned into group URLs", () => {
+  test("HSTS: every response of the backend service (HTTPS only) carries Strict-Transport-Security for a year with subdomains", () => {
+    expect(onlyResource(built().json, "google_compute_backend_service").custom_response_headers).toEqual(["Strict-Transport-Security: max-age=31536000; includeSubDomains"]);
+    expect(onlyResource(built({ hstsMaxAgeSec: 63072000 }).json, "google_compute_backend_service").custom_response_headers).toEqual(["Strict-Transport-Security: max-age=63072000; includeSubDomains"]);
+    // The redirect map never reaches the backend service, so HSTS is never sent over plain HTTP.
+    expect(byName(built().json, "google_compute_url_map", "edge-redirect")).not.toHaveProperty("default_service");
+  });
+
+  test("backends: a dynamic block over every pool's managed_instance_group_urls (the groups, not their managers; unknown until the pools exist)", () => {
     const { json, gke } = built();
     const backend = onlyResource(json, "google_compute_backend_service") as { dynamic: { backend: { for_each: string; iterator: string; content: Record<string, unknown> } }; backend?: unknown };
     expect(backend.backend).toBeUndefined();
-    const pools = Object.values(gke.nodePools).map((p) => `google_container_node_pool.${p.friendlyUniqueId}.instance_group_urls`);
+    const pools = Object.values(gke.nodePools).map((p) => `google_container_node_pool.${p.friendlyUniqueId}.managed_instance_group_urls`);
     expect(backend.dynamic.backend.for_each).toBe(`\${toset(flatten([${pools.join(", ")}]))}`);
-    expect(backend.dynamic.backend.content).toEqual({ group: `\${replace(${backend.dynamic.backend.iterator}.value, "instanceGroupManagers", "instanceGroups")}`, balancing_mode: "UTILIZATION", max_utilization: 0.8, capacity_scaler: 1 });
+    expect(backend.dynamic.backend.content).toEqual({ group: `\${${backend.dynamic.backend.iterator}.value}`, balancing_mode: "UTILIZATION", max_utilization: 0.8, capacity_scaler: 1 });
   });
 
   test("Cloud Armor: a throttle per client IP at the default rate (429 above it), then the default allow rule; adaptive protection off", () => {
@@ -217,7 +224,7 @@ describe("FrontDoor", () => {
       const [pool, zone] = key.split("/");
       const body = json.resource!.google_compute_instance_group_named_port[port.friendlyUniqueId];
       expect(body.zone).toBe(zone);
-      expect(body.group).toBe(`\${element(regex("zones/${zone}/instanceGroupManagers/([-a-z0-9]+)", join(" ", google_container_node_pool.${gke.nodePools[pool].friendlyUniqueId}.instance_group_urls)), 0)}`);
+      expect(body.group).toBe(`\${element(regex("zones/${zone}/instanceGroups/([-a-z0-9]+)", join(" ", google_container_node_pool.${gke.nodePools[pool].friendlyUniqueId}.managed_instance_group_urls)), 0)}`);
     }
     // The load balancer sends to the port only once every group has it.
     expect((onlyResource(json, "google_compute_backend_service").depends_on as string[]).sort()).toEqual(Object.values(edge.namedPorts).map((p) => `google_compute_instance_group_named_port.${p.friendlyUniqueId}`).sort());
@@ -258,6 +265,7 @@ describe("FrontDoor", () => {
     [{ backendTimeoutSec: 0 }, /backendTimeoutSec = 0: must be a whole number 1-86400/],
     [{ name: "Edge" }, /name = "Edge": must be a lower-case RFC 1035 front door name/],
     [{ labels: { Env: "x" } }, /labels\.Env = "Env": label keys must be lower-case/],
+    [{ hstsMaxAgeSec: 86400 }, /hstsMaxAgeSec = 86400: must be a whole number 31536000-63072000 \(Strict-Transport-Security max-age: one year at least/],
   ])("bad props %j throw", (overrides, message) => {
     expect(() => frontDoor(overrides as Partial<FrontDoorProps>).build()).toThrow(message);
   });
@@ -265,7 +273,8 @@ describe("FrontDoor", () => {
   test("the longest valid name with long hosts: every derived resource name is a lower-case RFC 1035 name of at most 63, and two long hosts never share one", () => {
     const name = "e".repeat(FRONT_DOOR_NAME_MAX);
     const hosts = [`${"a".repeat(60)}.one.example.com`, `${"a".repeat(60)}.two.example.com`, "x.io"];
-    expect(frontDoorProblems({ name, hosts, nodePort: 30064 })).toEqual([]);
+    expect(frontDoorProblems({ name, nodePort: 30064 })).toEqual([]);
+    expect(frontDoorHostsProblems(hosts)).toEqual([]);
     const names = frontDoorNames(name, hosts);
     for (const n of names) expect(n.name).toMatch(/^[a-z]([-a-z0-9]{0,61}[a-z0-9])?$/);
     const perHost = names.filter((n) => n.from.startsWith("host ")).map((n) => n.name);
