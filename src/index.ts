@@ -7,7 +7,7 @@
 
 // Network
 export { Network, GoogleApis, HEALTH_CHECK_SOURCE_RANGES, IAP_SOURCE_RANGES, PRIVATE_GOOGLE_APIS_CIDR } from "./network/network";
-export type { INetworkRef, NetworkOptions, NetworkProps, PrivateServiceRange, SecondaryRange } from "./network/network";
+export type { INetworkRef, IngressRule, NetworkOptions, NetworkProps, PrivateServiceRange, SecondaryRange } from "./network/network";
 export { cidrProblem, findOverlaps } from "./network/cidr";
 export type { CidrOverlap, NamedCidr } from "./network/cidr";
 export { DOCUMENTATION_RANGES } from "./network/rules";

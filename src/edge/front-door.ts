@@ -36,7 +36,7 @@ export interface FrontDoorRateLimit {
   readonly windowSec?: number;
 }
 
-/** What a {@link FrontDoor} is made of: the shape an environment's `frontDoor` section would have. */
+/** What a {@link FrontDoor} is made of: an environment's `frontDoor` section has exactly this shape. */
 export interface FrontDoorOptions {
   /** Prefix of every resource name (at most 54 characters, so that `<name>-redirect` and the others fit Google's 63). */
   readonly name: string;
@@ -148,7 +148,7 @@ const DEFAULT_RULE_PRIORITY = 2147483647;
  *
  * - A reserved global IPv4 address; HTTPS on 443 and, on 80, a redirect to HTTPS (301, query kept).
  * - Certificates from Certificate Manager with **DNS authorization**: each host's certificate is issued once the DNS
- *   owner has created that host's authorization record ({@link dnsAuthorizationRecords}), which does not depend on
+ *   owner has created that host's authorization record ({@link FrontDoor.dnsAuthorizationRecords}), which does not depend on
  *   where the host points. So the certificate for the legacy public host is ACTIVE *before* its DNS moves to the
  *   load balancer, and the cutover never serves a certificate error. (A classic `google_compute_managed_ssl_certificate`
  *   is issued only after the host already resolves to the load balancer: minutes to hours of TLS errors at cutover.)
@@ -187,7 +187,7 @@ export class FrontDoor extends Construct {
   /**
    * The CIDRs a router behind this front door trusts for `X-Forwarded-For`: Google's front ends, which connect to the
    * nodes. Note that the load balancer appends `<client>, <this front door's address>`, so a router that walks the
-   * header from the right (nginx `real_ip_recursive on`) must trust {@link address} as well, or every client looks
+   * header from the right (nginx `real_ip_recursive on`) must trust {@link FrontDoor.address} as well, or every client looks
    * like the load balancer.
    */
   readonly trustedProxyRanges: readonly string[] = GOOGLE_FRONT_END_RANGES;

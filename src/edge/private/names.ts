@@ -3,7 +3,7 @@ import { createHash } from "node:crypto";
 /** Google's limit for Compute Engine and Certificate Manager resource names (RFC 1035 labels). */
 export const GOOGLE_NAME_MAX = 63;
 
-/** What a front door adds to its `name` for each resource it makes (per-host names are {@link hostResourceName}'s). */
+/** What a front door adds to its `name` for each resource it makes (per-host names are `hostResourceName`'s). */
 export const FRONT_DOOR_NAME_SUFFIXES = {
   address: "-ip",
   sslPolicy: "-tls",
