@@ -75,6 +75,8 @@ export const staging = defineEnvironment({
     rbacSecurityGroup: "gke-security-groups@example.com",
     deletionProtection: false,
     maintenanceWindow: { startTimeUtc: "02:00", durationHours: 4 },
+    // Fixed zones: the front door's backends are the node pools' instance groups, one per zone.
+    nodeLocations: ["europe-west1-b", "europe-west1-c", "europe-west1-d"],
     nodePools: {
       general: { machineType: "e2-standard-4", minNodesPerZone: 1, maxNodesPerZone: 3, diskSizeGb: 100, spot: true },
     },
@@ -102,15 +104,15 @@ export const staging = defineEnvironment({
     readReplicas: 0,
     maintenanceWindow: { day: "SUNDAY", hourUtc: 5 },
   },
+  // HTTPS for legacy's public host and new.<domain> (certificates from this environment's own domain), in front of the
+  // router's NodePort: the router's port in the plan (public block), so the port plan stays the one record of ports.
+  frontDoor: { name: "tandem-staging", nodePort: 30064 },
   monitoring: {
     notificationChannels: {
       "platform-oncall": { type: "email", address: "platform-oncall@example.com" },
     },
     p0Channels: ["platform-oncall"],
     p1Channels: ["platform-oncall"],
-    uptimeChecks: {
-      "legacy-web": { host: "app.staging.example.com", path: "/health", side: "legacy" },
-      "new-web": { host: "new.staging.example.com", path: "/health", side: "new" },
-    },
+    // Uptime checks: one per side on the public hosts the front door serves (publicHosts), derived by the stack.
   },
 });

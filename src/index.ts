@@ -7,7 +7,7 @@
 
 // Network
 export { Network, GoogleApis, HEALTH_CHECK_SOURCE_RANGES, IAP_SOURCE_RANGES, PRIVATE_GOOGLE_APIS_CIDR } from "./network/network";
-export type { INetworkRef, NetworkOptions, NetworkProps, PrivateServiceRange, SecondaryRange } from "./network/network";
+export type { INetworkRef, IngressRule, NetworkOptions, NetworkProps, PrivateServiceRange, SecondaryRange } from "./network/network";
 export { cidrProblem, findOverlaps } from "./network/cidr";
 export type { CidrOverlap, NamedCidr } from "./network/cidr";
 export { DOCUMENTATION_RANGES } from "./network/rules";
@@ -23,6 +23,12 @@ export { GkeCluster, NODE_SERVICE_ACCOUNT_ROLES } from "./gke/gke-cluster";
 export type { DailyMaintenanceWindow, GkeClusterOptions, GkeClusterProps, NodePoolSpec } from "./gke/gke-cluster";
 export { googleRegistries, googleRegistryOf, registryPattern } from "./gke/registries";
 export type { ImageRegistry } from "./gke/registries";
+
+// The front door: HTTPS on a global external Application Load Balancer in front of the router
+export { FrontDoor, FRONT_DOOR_DEFAULTS, GOOGLE_FRONT_END_RANGES, hstsHeader } from "./edge/front-door";
+export type { DnsAuthorizationRecord, FrontDoorCluster, FrontDoorOptions, FrontDoorProps, FrontDoorRateLimit } from "./edge/front-door";
+export { FRONT_DOOR_NAME_MAX, FRONT_DOOR_NAME_SUFFIXES } from "./edge/private/names";
+export { DNS_AUTHORIZATION_TYPES, HSTS_MIN_MAX_AGE_SEC, NODE_PORT_RANGE, RATE_LIMIT_WINDOWS_SEC, TLS_PROFILES, hostProblem, requestsPerWindow } from "./edge/rules";
 
 // Cloud SQL
 export { CloudSqlDb, CLOUD_SQL_DB_DEFAULTS, CLOUD_SQL_POSTGRES_FLAGS, TERRAFORM_REQUIRED_VERSION } from "./database/cloud-sql-db";
@@ -101,6 +107,7 @@ export { gkeClusterProblems } from "./gke/rules";
 export { cloudSqlDbProblems } from "./database/rules";
 export { memorystoreProblems } from "./cache/rules";
 export { monitoringProblems } from "./monitoring/rules";
+export { frontDoorHostsProblems, frontDoorProblems, frontDoorWiringProblems } from "./edge/rules";
 export { platformProblems } from "./platform/plan";
 export { blueGreenProblems } from "./deploy/rules";
 export { routeClashProblems } from "./platform/release";

@@ -9,14 +9,15 @@ import { Memorystore } from "../src/cache";
 import { GcpEnvironmentConfig } from "../src/config";
 import { CloudSqlDb } from "../src/database";
 import { GkeCluster, googleRegistries } from "../src/gke";
-import { Monitoring } from "../src/monitoring";
+import { Monitoring, publicUptimeChecks } from "../src/monitoring";
 import { Network } from "../src/network";
 import { DeployReadiness } from "../src/policy";
 import { EnableApis } from "../src/project/apis";
 import { PLATFORM_OUTPUTS, PlatformOutputKey } from "../src/outputs";
 import { MEMORYSTORE_TLS_PORT } from "../src/cache";
 import { BlueGreenService } from "../src/deploy";
-import { LEGACY_SERVICE, ParallelPlatform, resolveRouter } from "../src/platform";
+import { FrontDoor } from "../src/edge";
+import { LEGACY_SERVICE, ParallelPlatform, publicHosts, resolveRouter } from "../src/platform";
 import { platformProps } from "./platform-props";
 
 /**
@@ -64,6 +65,8 @@ export class GcpStack extends TerraformStack {
   readonly platform: ParallelPlatform;
   readonly blueGreen: Record<string, BlueGreenService> = {};
   readonly access: AccessMatrix;
+  /** HTTPS in front of the router, when the config has a `frontDoor` section. */
+  readonly frontDoor?: FrontDoor;
 
   constructor(scope: Construct, id: string, props: GcpStackProps) {
     super(scope, id);
@@ -116,11 +119,19 @@ export class GcpStack extends TerraformStack {
       clusterCaCertificate: this.cluster.dnsEndpoint ? undefined : Fn.base64decode(this.cluster.caCertificate),
     });
 
-    this.platform = new ParallelPlatform(this, "platform", platformProps(config, this.cluster.readyForWorkloads));
+    // HTTPS for the environment's public names, in front of the router's NodePort on the nodes.
+    const hosts = publicHosts(config.legacy, config.platform.router);
+    if (config.frontDoor) {
+      this.frontDoor = new FrontDoor(this, "front-door", { ...config.frontDoor, project, hosts: [hosts.legacy, hosts.new], network: this.network, cluster: this.cluster, labels });
+    }
+
+    this.platform = new ParallelPlatform(this, "platform", platformProps(config, this.cluster.readyForWorkloads, this.frontDoor));
 
     // Watches the constructs themselves: the router's access lines, the database and the cache.
     this.monitoring = new Monitoring(this, "monitoring", {
       ...config.monitoring,
+      // The same public names the front door serves, unless the config names its own.
+      uptimeChecks: config.monitoring.uptimeChecks ?? publicUptimeChecks(hosts, config.legacy.healthPath),
       project,
       displayPrefix: config.name,
       platform: this.platform,
@@ -180,5 +191,12 @@ export class GcpStack extends TerraformStack {
     out("cacheHost", this.cache.host, "Memorystore host (private IP)");
     out("cachePort", this.cache.port, "Memorystore TLS port");
     out("newPlatformNamespace", this.platform.plan.namespace, "Kubernetes namespace of the new platform");
+    if (this.frontDoor) {
+      out("frontDoorAddress", this.frontDoor.address, "The front door's reserved global IPv4 address: every public host's A record points here");
+      new TerraformOutput(this, PLATFORM_OUTPUTS.frontDoorDnsAuthorizations, {
+        value: this.frontDoor.dnsAuthorizationRecords,
+        description: "Per public host, the DNS record (name, type, data) its zone must hold before Certificate Manager issues its certificate",
+      });
+    }
   }
 }

@@ -34,7 +34,8 @@ export const DEPLOYER_ROLE_BY_RESOURCE_PREFIX: Readonly<Record<string, readonly 
   google_project_service: ["roles/serviceusage.serviceUsageAdmin"],
   google_service_networking_connection: ["roles/servicenetworking.networksAdmin"],
   google_binary_authorization_policy: ["roles/binaryauthorization.policyEditor"],
-  google_certificate_manager_: ["roles/certificatemanager.editor"],
+  // Not .editor: it has no delete permission, so removing a host (its certificate, map entry, DNS authorization) would fail.
+  google_certificate_manager_: ["roles/certificatemanager.owner"],
   google_dns_: ["roles/dns.admin"],
   // Project IAM grants are handled apart: a conditioned IAM admin that may grant only the stack's own roles.
   google_project_iam_member: [],

@@ -9,7 +9,8 @@ import { bootstrapProblems } from "../bootstrap/rules";
 import { memorystoreProblems } from "../cache/rules";
 import { cloudSqlDbProblems } from "../database/rules";
 import { blueGreenObjectNames, blueGreenProblems } from "../deploy/rules";
-import { gkeClusterProblems } from "../gke/rules";
+import { frontDoorHostsProblems, frontDoorProblems } from "../edge/rules";
+import { gkeClusterProblems, zonesInRegionProblems } from "../gke/rules";
 import { monitoringProblems } from "../monitoring/rules";
 import { cidrRule, networkProblems, overlapProblems } from "../network/rules";
 import { LEGACY_SERVICE, legacyEndpoint, planPlatform, publicHosts, ROUTER_SERVICE, workloadName } from "../platform/plan";
@@ -126,6 +127,7 @@ function gcpProblems(environment: string, c: Partial<GcpEnvironmentConfig>): Pro
     out.push({ path: ["network", "privateServiceRanges"], value: c.network.privateServiceRanges, rule: 'must name the "sql" range (Cloud SQL) and the "redis" range (Memorystore) the stack gives them' });
   }
   if (c.gke) out.push(...under(["gke"], gkeClusterProblems(c.gke)));
+  if (c.gke && c.gcp) out.push(...under(["gke"], zonesInRegionProblems(["nodeLocations"], c.gke.nodeLocations, c.gcp.region)));
   if (c.database) out.push(...under(["database"], cloudSqlDbProblems(c.database)));
   if (c.cache) out.push(...under(["cache"], memorystoreProblems(c.cache)));
   if (c.monitoring) out.push(...under(["monitoring"], monitoringProblems(c.monitoring)));
@@ -159,7 +161,31 @@ function gcpProblems(environment: string, c: Partial<GcpEnvironmentConfig>): Pro
       .map(([n, b]) => ({ owner: n, path: b.routePath! }));
     out.push(...under(["blueGreen"], routeClashProblems(services, releases)));
   }
+  if (c.frontDoor) out.push(...frontDoorSectionProblems(c));
   if (environment === "production") out.push(...productionAcknowledgements(c));
+  return out;
+}
+
+/**
+ * The front door's rules, and what it needs of other sections: the node pools' zones (its backends are their instance
+ * groups, per zone) and uptime checks on the very hosts it serves (`publicHosts`: its certificates cover exactly those).
+ */
+function frontDoorSectionProblems(c: Partial<GcpEnvironmentConfig>): Problem[] {
+  const out: Problem[] = [...under(["frontDoor"], frontDoorProblems(c.frontDoor!))];
+  if (c.gke) out.push(...unless(c.gke.nodeLocations !== undefined, ["gke", "nodeLocations"], c.gke.nodeLocations, "must name the node pools' zones when there is a front door: its backends are their instance groups, one per zone", 'e.g. ["europe-west1-b", "europe-west1-c", "europe-west1-d"]'));
+  if (!c.legacy || !c.platform) return out;
+  let hosts: readonly string[];
+  try {
+    hosts = Object.values(publicHosts(c.legacy, c.platform.router));
+  } catch {
+    return out; // a bad baseUrl is the platform's rule to report
+  }
+  // Each host's problem at the field it comes from: legacy's public host, then new.<domain>.
+  const source = (p: Problem): ProblemPath => (p.path[1] === 1 ? ["platform", "router", "domain"] : ["legacy", "baseUrl"]);
+  out.push(...frontDoorHostsProblems(hosts).map((p) => ({ ...p, path: source(p), rule: `front door host ${String(p.value)}: ${p.rule}` })));
+  for (const [name, check] of Object.entries(c.monitoring?.uptimeChecks ?? {})) {
+    out.push(...unless(hosts.includes(check.host.toLowerCase()), ["monitoring", "uptimeChecks", name, "host"], check.host, `is not a host the front door serves (${hosts.join(", ")}): its HTTPS check would not reach what serves 443 with the environment's certificate`));
+  }
   return out;
 }
 

@@ -12,6 +12,8 @@ import type { MemorystoreOptions } from "../cache/memorystore";
 import type { CloudSqlDbOptions } from "../database/cloud-sql-db";
 import type { BlueGreenServiceOptions } from "../deploy/blue-green-service";
 import { IDLE_MODES } from "../deploy/private/capacity-plan";
+import type { FrontDoorOptions } from "../edge/front-door";
+import { DNS_AUTHORIZATION_TYPES, TLS_PROFILES } from "../edge/rules";
 import type { GkeClusterOptions } from "../gke/gke-cluster";
 import type { MonitoringOptions } from "../monitoring/monitoring";
 import type { NetworkOptions } from "../network/network";
@@ -49,6 +51,7 @@ export const gkeSchema = z
     secretManagerAddon: bool.optional(),
     binaryAuthorization: bool.optional(),
     dnsEndpoint: bool.optional(),
+    nodeLocations: strings.optional(),
   })
   .strict();
 
@@ -100,6 +103,21 @@ export const monitoringSchema = z
     p1Channels: z.array(str).optional(),
     uptimeChecks: z.record(str, z.object({ host: str, path: str.optional(), side: z.enum(["legacy", "new"]) }).strict()).optional(),
     thresholds: z.object({ errorRatePercent: num.optional(), latencyP95Ms: num.optional(), cpuPercent: num.optional(), memoryPercent: num.optional(), dbConnectionsPercent: num.optional() }).strict().optional(),
+  })
+  .strict();
+
+export const frontDoorSchema = z
+  .object({
+    name: str,
+    nodePort: num,
+    healthCheckPath: str.optional(),
+    tlsProfile: z.enum(TLS_PROFILES).optional(),
+    hstsMaxAgeSec: num.optional(),
+    backendTimeoutSec: num.optional(),
+    connectionDrainingTimeoutSec: num.optional(),
+    rateLimit: z.union([z.object({ requestsPerMinute: num, windowSec: num.optional() }).strict(), z.literal(false)]).optional(),
+    adaptiveProtection: bool.optional(),
+    dnsAuthorizationType: z.enum(DNS_AUTHORIZATION_TYPES).optional(),
   })
   .strict();
 
@@ -219,6 +237,8 @@ export const GCP_SECTIONS = {
   database: databaseSchema,
   cache: cacheSchema,
   monitoring: monitoringSchema,
+  /** HTTPS in front of the router for the environment's public hosts (legacy's and new.<domain>); without it the router is ClusterIP only. */
+  frontDoor: frontDoorSchema.optional(),
   /** Blue-green services by name; release steps change `canaryPercent`, `activeColor` and `idle` (`npm run release`). */
   blueGreen: z.record(str, blueGreenSchema).optional(),
   /** Seed 002's access table: roles -> members and a level per area. */
@@ -247,6 +267,7 @@ export type SectionsMatchConstructs = [
   Assert<Exactly<z.output<typeof databaseSchema>, CloudSqlDbOptions>>,
   Assert<Exactly<z.output<typeof cacheSchema>, MemorystoreOptions>>,
   Assert<Exactly<z.output<typeof monitoringSchema>, MonitoringOptions>>,
+  Assert<Exactly<z.output<typeof frontDoorSchema>, FrontDoorOptions>>,
   Assert<Exactly<z.output<typeof legacySchema>, LegacySystem>>,
   Assert<Exactly<z.output<typeof platformSchema>, ParallelPlatformOptions>>,
   Assert<Exactly<z.output<typeof blueGreenSchema>, BlueGreenServiceOptions>>,

@@ -82,6 +82,13 @@ export interface GkeClusterOptions {
    * @default true
    */
   readonly dnsEndpoint?: boolean;
+  /**
+   * The zones of the region the nodes run in, on the cluster and every node pool (each pool then has one instance
+   * group per zone). Fix them when something must name the node pools' instance groups at plan time: a load
+   * balancer with instance-group backends (`FrontDoor`) sets a named port on each.
+   * @default - GKE picks the region's zones (unknown until the cluster exists)
+   */
+  readonly nodeLocations?: readonly string[];
 }
 
 /** Props for {@link GkeCluster}. */
@@ -132,11 +139,15 @@ export class GkeCluster extends Construct {
   readonly imagePullGrants: Record<string, ProjectIamMember> = {};
   /** The project's Binary Authorization policy, when enforced. */
   readonly binaryAuthorizationPolicy?: BinaryAuthorizationPolicy;
+  /** The zones every node pool has an instance group in, when fixed by `nodeLocations`. */
+  readonly nodeLocations?: readonly string[];
 
   constructor(scope: Construct, id: string, props: GkeClusterProps) {
     super(scope, id);
     applyProblems(this, [...gkeClusterProblems(props), ...gkeClusterWiringProblems(props)]);
     const labels = props.labels ?? {};
+    this.nodeLocations = props.nodeLocations;
+    const nodeLocations = props.nodeLocations ? [...props.nodeLocations] : undefined;
     this.workloadPool = `${props.project}.svc.id.goog`;
     props.network.reserveRange(`${this.node.path} control-plane range`, props.masterCidr);
 
@@ -180,6 +191,7 @@ export class GkeCluster extends Construct {
       project: props.project,
       name: props.name,
       location: props.region,
+      nodeLocations,
       network: props.network.networkId,
       subnetwork: props.network.subnet.id,
       networkingMode: "VPC_NATIVE",
@@ -264,6 +276,7 @@ export class GkeCluster extends Construct {
         name: poolName,
         cluster: this.resource.id,
         location: props.region,
+        nodeLocations,
         autoscaling: { minNodeCount: pool.minNodesPerZone, maxNodeCount: pool.maxNodesPerZone },
         management: { autoRepair: true, autoUpgrade: true },
         upgradeSettings: { maxSurge: 1, maxUnavailable: 0 },

@@ -1,6 +1,6 @@
 import { cidrRule, documentationRange } from "../network/rules";
-import { Problem, unless, warnIf } from "../validation/problem";
-import { email, hhmm, intRange, known, rfc1035 } from "../validation/rules";
+import { Problem, ProblemPath, unless, warnIf } from "../validation/problem";
+import { duplicates, email, hhmm, intRange, known, rfc1035 } from "../validation/rules";
 import type { GkeClusterOptions, GkeClusterProps, NodePoolSpec } from "./gke-cluster";
 
 /** GKE's limit for cluster names. */
@@ -29,6 +29,7 @@ export function gkeClusterProblems(o: GkeClusterOptions): Problem[] {
     ]),
     ...hhmm(["maintenanceWindow", "startTimeUtc"], o.maintenanceWindow?.startTimeUtc),
     ...intRange(["maintenanceWindow", "durationHours"], o.maintenanceWindow?.durationHours, 4, 24, "GKE needs a window of 4 to 24 hours"),
+    ...zonesProblems(["nodeLocations"], o.nodeLocations),
     ...unless(pools.length > 0, ["nodePools"], o.nodePools, "must name at least one node pool (the default pool is always removed)"),
     ...pools.flatMap(([name, pool]) => [...rfc1035(["nodePools", name], name, 40, "node pool name"), ...nodePoolProblems(pool).map((p) => ({ ...p, path: ["nodePools", name, ...p.path] }))]),
     ...(o.rbacSecurityGroup === undefined
@@ -40,8 +41,36 @@ export function gkeClusterProblems(o: GkeClusterOptions): Problem[] {
   ];
 }
 
-/** Wiring rules on the props only a stack knows (the registries its images come from). */
-export function gkeClusterWiringProblems(p: Pick<GkeClusterProps, "binaryAuthorization" | "imageRegistries">): Problem[] {
+/** A zone name such as `europe-west1-b`. */
+export const ZONE_PATTERN = /^[a-z]+-[a-z]+\d+-[a-z]$/;
+
+/** The region a zone is in (`europe-west1-b` -> `europe-west1`). */
+export function regionOfZone(zone: string): string {
+  return zone.slice(0, zone.lastIndexOf("-"));
+}
+
+/** Zones (node locations): at least one, each a zone name, none twice. */
+export function zonesProblems(path: ProblemPath, zones: readonly string[] | undefined): Problem[] {
+  if (zones === undefined || !known(zones)) return [];
+  return [
+    ...unless(zones.length > 0, path, zones, "must name at least one zone", "leave it out to let GKE pick the region's zones"),
+    ...zones.flatMap((z, i) => unless(!known(z) || ZONE_PATTERN.test(z), [...path, i], z, "must be a zone such as europe-west1-b")),
+    ...duplicates(zones).map((z) => ({ path, value: zones, rule: `names ${z} twice` })),
+  ];
+}
+
+/** Every zone in `region` (zones that are not zone names are {@link zonesProblems}' to report). */
+export function zonesInRegionProblems(path: ProblemPath, zones: readonly string[] | undefined, region: string): Problem[] {
+  if (zones === undefined || !known(zones) || !known(region)) return [];
+  return zones.flatMap((z, i) => unless(!known(z) || !ZONE_PATTERN.test(z) || regionOfZone(z) === region, [...path, i], z, `must be a zone of the cluster's region ${region}`));
+}
+
+/** Wiring rules on the props only a stack knows (its region, the registries its images come from). */
+export function gkeClusterWiringProblems(p: Pick<GkeClusterProps, "binaryAuthorization" | "imageRegistries"> & Partial<Pick<GkeClusterProps, "region" | "nodeLocations">>): Problem[] {
   const enforced = p.binaryAuthorization ?? true;
-  return unless(!enforced || (p.imageRegistries ?? []).length > 0, ["imageRegistries"], p.imageRegistries ?? [], "is empty while Binary Authorization is enforced: no image of yours could run", "pass googleRegistries(<your images>), or turn binaryAuthorization off");
+  return [
+    // The zones' form is an option rule; that they lie in the region needs the region, which only the stack knows.
+    ...(p.region === undefined ? [] : zonesInRegionProblems(["nodeLocations"], p.nodeLocations, p.region)),
+    ...unless(!enforced || (p.imageRegistries ?? []).length > 0, ["imageRegistries"], p.imageRegistries ?? [], "is empty while Binary Authorization is enforced: no image of yours could run", "pass googleRegistries(<your images>), or turn binaryAuthorization off"),
+  ];
 }

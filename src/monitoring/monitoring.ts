@@ -22,6 +22,14 @@ export interface UptimeCheckSpec {
   readonly side: "legacy" | "new";
 }
 
+/**
+ * One uptime check per side on the environment's public names (`publicHosts`, the names the front door serves):
+ * `legacy-web` on legacy's public host at its health path, `new-web` on `new.<domain>` at `/health`.
+ */
+export function publicUptimeChecks(hosts: { readonly legacy: string; readonly new: string }, legacyHealthPath = "/health"): Record<string, UptimeCheckSpec> {
+  return { "legacy-web": { host: hosts.legacy, path: legacyHealthPath, side: "legacy" }, "new-web": { host: hosts.new, path: "/health", side: "new" } };
+}
+
 /** Alert thresholds (seed 003 defaults). */
 export interface AlertThresholds {
   /** P0 when the 5xx share of requests exceeds this. @default 1 */

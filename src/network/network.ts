@@ -11,9 +11,9 @@ import { DnsManagedZone } from "@cdktf/provider-google/lib/dns-managed-zone";
 import { DnsRecordSet } from "@cdktf/provider-google/lib/dns-record-set";
 import { ComputeRoute } from "@cdktf/provider-google/lib/compute-route";
 import { Connection, EgressAllowance, IConnectable, METADATA_SERVER_EGRESS, NON_INTERNET_RANGES } from "../connections/connection";
-import { applyProblems } from "../validation/problem";
+import { applyProblems, under } from "../validation/problem";
 import { describeOverlap, findOverlaps, NamedCidr } from "./cidr";
-import { networkProblems } from "./rules";
+import { ingressRuleProblems, networkProblems } from "./rules";
 
 /** A subnet's secondary range, as GKE consumes it. */
 export interface SecondaryRange {
@@ -76,6 +76,28 @@ export interface NetworkOptions {
   readonly privateGoogleApis?: boolean;
 }
 
+/** An ingress allow rule another construct asks the VPC for: {@link Network.allowIngress}. */
+export interface IngressRule {
+  /** Source CIDRs allowed in. */
+  readonly sourceRanges: readonly string[];
+  /** The TCP ports they may reach; nothing else is opened. */
+  readonly tcpPorts: readonly number[];
+  /**
+   * Only instances running as these service accounts (e.g. a GKE cluster's node service account).
+   * @default - every instance in the VPC
+   */
+  readonly targetServiceAccounts?: readonly string[];
+  /**
+   * The firewall rule's name (RFC 1035, at most 63 characters).
+   * @default `<network name>-<id>`
+   */
+  readonly name?: string;
+  /** @default 1000 */
+  readonly priority?: number;
+  /** @default - none */
+  readonly description?: string;
+}
+
 /** Props for {@link Network}. */
 export interface NetworkProps extends NetworkOptions {
   readonly project: string;
@@ -115,6 +137,8 @@ export class Network extends Construct implements INetworkRef {
   readonly servicesRange: SecondaryRange;
   /** Private-service-access ranges by purpose. */
   readonly privateServiceRanges: Record<string, PrivateServiceRange>;
+  /** The VPC's name (its firewall rules, router and NAT are named after it). */
+  readonly name: string;
 
   /** Google APIs, to connect to (`workload.connectsTo(network.googleApis)`); Cloud SQL's connector requires it. */
   readonly googleApis: GoogleApis;
@@ -124,6 +148,7 @@ export class Network extends Construct implements INetworkRef {
   constructor(scope: Construct, id: string, props: NetworkProps) {
     super(scope, id);
     this.props = props;
+    this.name = props.name;
     applyProblems(this, networkProblems(props));
     const sampling = props.flowLogSampling ?? 0.5;
 
@@ -227,6 +252,25 @@ export class Network extends Construct implements INetworkRef {
   }
 
   /**
+   * Opens exactly `rule.tcpPorts` from `rule.sourceRanges` (optionally only to instances running as
+   * `rule.targetServiceAccounts`), as a logged firewall rule of this VPC under this construct. The deny-all rule stays
+   * below it. Bad input throws, naming `allowIngress.<id>` and the field.
+   */
+  allowIngress(id: string, rule: IngressRule): ComputeFirewall {
+    const name = rule.name ?? `${this.props.name}-${id}`;
+    applyProblems(this, under(["allowIngress", id], ingressRuleProblems({ ...rule, name })));
+    return this.firewall(id, {
+      name,
+      direction: "INGRESS",
+      priority: rule.priority ?? 1000,
+      allow: [{ protocol: "tcp", ports: rule.tcpPorts.map(String) }],
+      sourceRanges: [...rule.sourceRanges],
+      targetServiceAccounts: rule.targetServiceAccounts ? [...rule.targetServiceAccounts] : undefined,
+      description: rule.description,
+    });
+  }
+
+  /**
    * Registers a range that lives in (or is routed into) this VPC, e.g. a GKE control-plane range.
    * Synth fails if it overlaps any other registered range, naming both.
    */
@@ -236,24 +280,29 @@ export class Network extends Construct implements INetworkRef {
   }
 
   private firewall(
-    name: string,
+    id: string,
     rule: {
+      name?: string;
       direction: "INGRESS" | "EGRESS";
       priority: number;
       allow?: { protocol: string; ports?: string[] }[];
       deny?: { protocol: string; ports?: string[] }[];
       sourceRanges: string[];
+      targetServiceAccounts?: string[];
+      description?: string;
     },
   ): ComputeFirewall {
-    return new ComputeFirewall(this, name, {
+    return new ComputeFirewall(this, id, {
       project: this.props.project,
-      name: `${this.props.name}-${name}`,
+      name: rule.name ?? `${this.props.name}-${id}`,
       network: this.resource.id,
+      description: rule.description,
       direction: rule.direction,
       priority: rule.priority,
       allow: rule.allow,
       deny: rule.deny,
       sourceRanges: rule.sourceRanges,
+      targetServiceAccounts: rule.targetServiceAccounts,
       logConfig: { metadata: "INCLUDE_ALL_METADATA" },
     });
   }

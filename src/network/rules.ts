@@ -1,7 +1,7 @@
 import { Problem, ProblemPath, unless, warnIf } from "../validation/problem";
-import { known, numberRange, rfc1035 } from "../validation/rules";
+import { intRange, known, numberRange, rfc1035 } from "../validation/rules";
 import { cidrProblem, describeOverlap, findOverlaps, NamedCidr, parseCidr } from "./cidr";
-import type { NetworkOptions } from "./network";
+import type { IngressRule, NetworkOptions } from "./network";
 
 /** A canonical IPv4 CIDR, optionally at least as large as `/maxPrefix`. */
 export function cidrRule(path: ProblemPath, value: string | undefined, maxPrefix?: { prefix: number; why: string }): Problem[] {
@@ -57,5 +57,18 @@ export function networkProblems(o: NetworkOptions): Problem[] {
       { name: "servicesCidr", cidr: o.servicesCidr, path: ["servicesCidr"] },
       ...ranges.map(([purpose, cidr]) => ({ name: `privateServiceRanges.${purpose}`, cidr, path: ["privateServiceRanges", purpose] })),
     ].filter((r) => known(r.cidr))),
+  ];
+}
+
+/** An ingress rule another construct asks the VPC for: a name that fits, ports, sources, no open-to-all by accident. */
+export function ingressRuleProblems(r: IngressRule & { readonly name: string }): Problem[] {
+  return [
+    ...rfc1035(["name"], r.name, 63, "firewall rule name"),
+    ...unless(r.tcpPorts.length > 0, ["tcpPorts"], r.tcpPorts, "must name at least one port (an empty list would open every port)"),
+    ...r.tcpPorts.flatMap((p, i) => intRange(["tcpPorts", i], p, 1, 65535)),
+    ...unless(r.sourceRanges.length > 0, ["sourceRanges"], r.sourceRanges, "must name at least one source range"),
+    ...r.sourceRanges.flatMap((c, i) => cidrRule(["sourceRanges", i], c)),
+    ...unless(r.targetServiceAccounts === undefined || r.targetServiceAccounts.length > 0, ["targetServiceAccounts"], r.targetServiceAccounts, "must name at least one service account, or be left out to target every instance"),
+    ...intRange(["priority"], r.priority, 0, 65535),
   ];
 }

@@ -20,6 +20,8 @@ export const PLATFORM_OUTPUTS = {
   cacheHost: "cache_host",
   cachePort: "cache_port",
   newPlatformNamespace: "new_platform_namespace",
+  frontDoorAddress: "front_door_address",
+  frontDoorDnsAuthorizations: "front_door_dns_authorizations",
 } as const;
 
 export type PlatformOutputKey = keyof typeof PLATFORM_OUTPUTS;

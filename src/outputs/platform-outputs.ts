@@ -100,6 +100,11 @@ export class PlatformOutputs extends Construct {
     return this.str("newPlatformNamespace");
   }
 
+  /** The front door's reserved global IPv4 address (when the environment has one). */
+  get frontDoorAddress(): string {
+    return this.str("frontDoorAddress");
+  }
+
   private str(key: keyof typeof PLATFORM_OUTPUTS): string {
     return this.remoteState.getString(PLATFORM_OUTPUTS[key]);
   }

@@ -121,6 +121,25 @@ export type PlatformTarget =
       readonly legacyCidrs?: string[];
       /** What the namespace, and so every workload, waits for: e.g. `GkeCluster.readyForWorkloads`. @default [] */
       readonly dependsOn?: ITerraformDependable[];
+      /**
+       * The router's Service is also a NodePort on this port of every node (a `FrontDoor`'s backends), with
+       * `externalTrafficPolicy: Local` so the router sees the front end's address (the proxy it trusts) and only
+       * nodes running a router pod pass the load balancer's health check.
+       * @default - ClusterIP only: nothing outside the cluster reaches the router
+       */
+      readonly routerNodePort?: number;
+      /**
+       * CIDRs of the proxies in front of the router (a `FrontDoor`'s `trustedProxyRanges`): `X-Forwarded-For` and
+       * `X-Forwarded-Proto` are believed from them only.
+       * @default []
+       */
+      readonly trustedProxies?: readonly string[];
+      /**
+       * Proxy addresses known only at deploy time, tokens allowed (a `FrontDoor`'s `address`, which its load balancer
+       * appends to `X-Forwarded-For`): written to a file the router's config includes.
+       * @default []
+       */
+      readonly trustedProxyAddresses?: readonly string[];
     };
 
 /** What the new platform is made of; an environment's `platform` section has exactly this shape. */

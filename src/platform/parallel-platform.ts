@@ -6,7 +6,7 @@ import { applyProblems, Problem, unless } from "../validation/problem";
 import { ParallelPlatformProps } from "./options";
 import { planPlatform, PlatformPlan, ROUTER_SERVICE } from "./plan";
 import { DockerTarget } from "./private/docker-target";
-import { KubernetesTarget, ROUTER_CONTAINER_NAME, ROUTER_NAME_LABEL } from "./private/kubernetes-target";
+import { KubernetesTarget, ROUTER_CONTAINER_NAME, ROUTER_NAME_LABEL, ROUTER_SERVICE_PORT } from "./private/kubernetes-target";
 import { routeClashProblems, RouterRelease } from "./release";
 import { ACCESS_LOG_KIND, NewRoute, renderRouterConfig, routePathProblem } from "./router-config";
 
@@ -48,7 +48,7 @@ export class ParallelPlatform extends Construct {
       // Rendered at synth: releases added after construction are routes too.
       const routerConfig = Lazy.stringValue({ produce: () => this.routerConfig });
       const routerConfigHash = Lazy.stringValue({ produce: () => this.routerConfigHash });
-      this.target = new KubernetesTarget(this, "k8s", { props, plan: this.plan, routerConfig, routerConfigHash, egressCidrs: props.target.egressCidrs ?? [], legacyCidrs: props.target.legacyCidrs ?? ["0.0.0.0/0"], dependsOn: props.target.dependsOn ?? [] });
+      this.target = new KubernetesTarget(this, "k8s", { props, plan: this.plan, routerConfig, routerConfigHash, egressCidrs: props.target.egressCidrs ?? [], legacyCidrs: props.target.legacyCidrs ?? ["0.0.0.0/0"], dependsOn: props.target.dependsOn ?? [], routerNodePort: props.target.routerNodePort, trustedProxyAddresses: props.target.trustedProxyAddresses ?? [] });
     } else {
       this.target = new DockerTarget(this, "docker", { props, plan: this.plan, routerConfig: this.routerConfig, routerConfigHash: this.routerConfigHash });
     }
@@ -146,11 +146,16 @@ export class ParallelPlatform extends Construct {
     return this.props.services[service]?.public ? "0.0.0.0" : "127.0.0.1";
   }
 
+  private routerServiceDescription(): string {
+    const nodePort = this.props.target.kind === "kubernetes" ? this.props.target.routerNodePort : undefined;
+    return nodePort === undefined ? `ClusterIP :${ROUTER_SERVICE_PORT} (port held in the plan)` : `NodePort ${nodePort}, ClusterIP :${ROUTER_SERVICE_PORT} (port held in the plan)`;
+  }
+
   /** The port plan as a table (`npm run ports`). */
   formatPlan(markdown = false): string {
     const docker = this.target instanceof DockerTarget;
     const target = (service: string, port: number) =>
-      docker ? `docker host ${this.hostAddress(service)}:${port}` : service === ROUTER_SERVICE ? "LoadBalancer :80 (port held in the plan)" : `ClusterIP :${port}`;
+      docker ? `docker host ${this.hostAddress(service)}:${port}` : service === ROUTER_SERVICE ? this.routerServiceDescription() : `ClusterIP :${port}`;
     return formatPortPlan(this.portPlan, (a) => target(a.service, a.port), markdown);
   }
 }

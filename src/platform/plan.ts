@@ -3,13 +3,14 @@
  * origin, and every problem with the props (paths relative to ParallelPlatformProps). The construct, both targets,
  * the CLIs and config validation all read this one result.
  */
+import { NODE_PORT_RANGE } from "../edge/rules";
 import { computePortPlan, PORT_CATEGORIES, PortConflict, PortPlan, PortRequest } from "../ports/plan";
 import { withDefaults } from "../validation/defaults";
 import { Problem, unless, warnIf } from "../validation/problem";
 import { duplicates, intRange, known, pinnedImage, publishedPort, listenPort, rfc1035 } from "../validation/rules";
 import { DEFAULT_FIXED_REPLICAS, LEGACY_DEFAULTS, LegacySystem, PARALLEL_PLATFORM_DEFAULTS, ParallelPlatformProps, PLATFORM_SERVICE_DEFAULTS, PlatformService, PORT_DEFAULTS, ROUTER_SPEC_DEFAULTS, RouterSpec } from "./options";
 import { healthPathProblem, LegacyOriginConfig, MIGRATION_PHASES, NewRoute, RouterConfigInput, RouterTarget, routePathProblem } from "./router-config";
-import { DOCKER_DNS, KUBE_DNS, ROUTER_CONTAINER_PORT } from "./router-defaults";
+import { DOCKER_DNS, KUBE_DNS, ROUTER_CONTAINER_PORT, TRUSTED_PROXIES_INCLUDE } from "./router-defaults";
 import { resolveScale, scaleProblems, type ServingScale } from "../scaling/scaling";
 
 /** The migration router's name in the port plan and in workload names (`<platform>-router`). */
@@ -155,6 +156,9 @@ export function planPlatform(props: Omit<ParallelPlatformProps, "labels">): Plat
       // Docker's embedded DNS on user-defined networks; kube-dns in the cluster.
       resolver: kubernetes ? KUBE_DNS : DOCKER_DNS,
       listenPort: ROUTER_CONTAINER_PORT,
+      ...(props.target.kind === "kubernetes" && (props.target.trustedProxies ?? []).length > 0
+        ? { trustedProxies: props.target.trustedProxies, trustedProxyFiles: (props.target.trustedProxyAddresses ?? []).length > 0 ? TRUSTED_PROXIES_INCLUDE : undefined }
+        : {}),
     },
   };
 }
@@ -199,6 +203,10 @@ export function platformProblems(props: Omit<ParallelPlatformProps, "labels">): 
     out.push({ path: ["services", owners[1], "routePath"], value: dup, rule: `is also ${owners[0]}'s routePath; a path goes to one service` });
   }
   out.push(...routerProblems(props.router, kubernetes));
+  if (props.target?.kind === "kubernetes") {
+    out.push(...intRange(["target", "routerNodePort"], props.target.routerNodePort, NODE_PORT_RANGE.min, NODE_PORT_RANGE.max, "Kubernetes' NodePort range"));
+    out.push(...(props.target.trustedProxies ?? []).flatMap((c, i) => unless(!known(c) || /^\d{1,3}(\.\d{1,3}){3}(\/\d{1,2})?$/.test(c), ["target", "trustedProxies", i], c, "must be an IPv4 address or CIDR")));
+  }
   out.push(...legacyProblems(props));
   return out;
 }

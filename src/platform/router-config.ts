@@ -96,6 +96,12 @@ export interface RouterConfigInput {
    * and logs then see the client, not the proxy. @default [] (the peer address is the client)
    */
   readonly trustedProxies?: readonly string[];
+  /**
+   * A glob of files with more `set_real_ip_from` lines, for proxies known only at deploy time (a front door's own
+   * address, which Google's load balancer appends to `X-Forwarded-For` after the client's). None matching is fine.
+   * @default - none
+   */
+  readonly trustedProxyFiles?: string;
   /** Send `Strict-Transport-Security` on responses to requests that reached the front door over HTTPS. @default false */
   readonly hsts?: boolean;
   /** @default - no limit at the router */
@@ -331,7 +337,7 @@ ${
   proxy_ssl_protocols TLSv1.2 TLSv1.3;
 ${legacy.verifyTls === false ? "  # Verification of legacy's certificate turned off explicitly (legacy.verifyTls: false).\n  proxy_ssl_verify off;\n" : `  proxy_ssl_verify on;\n  proxy_ssl_verify_depth 4;\n  proxy_ssl_trusted_certificate ${legacy.trustedCertificate ?? DEFAULT_TRUSTED_CERTIFICATE};\n`}`
     : ""
-}${(input.trustedProxies ?? []).map((c) => `  set_real_ip_from ${c};\n`).join("")}${(input.trustedProxies ?? []).length > 0 ? "  real_ip_header X-Forwarded-For;\n  real_ip_recursive on;\n" : ""}
+}${realIp(input)}
   # One JSON line per request on stdout: the log-based metrics read side, service, color, status_class and latency.
   map $status $tandem_status_class {
     ~^1 1xx;
@@ -343,11 +349,7 @@ ${legacy.verifyTls === false ? "  # Verification of legacy's certificate turned 
   log_format tandem_access escape=json '{${logFormat}}';
   access_log ${input.accessLog === false ? "off" : "/dev/stdout tandem_access"};
 
-  # The front door says how the client came in; without it (direct, dev) the router's own scheme.
-  map $http_x_forwarded_proto $tandem_forwarded_proto {
-    "" $scheme;
-    default $http_x_forwarded_proto;
-  }
+${forwardedProto(input)}
   map $tandem_forwarded_proto $tandem_hsts {
     https "max-age=31536000; includeSubDomains";
     default "";
@@ -374,6 +376,44 @@ ${limit ? `  limit_req_zone $binary_remote_addr zone=tandem_per_client:10m rate=
 ${servers.map((s) => (limit ? s.replace(/(server_name [^;]+;\n)/, `$1    limit_req zone=tandem_per_client burst=${limit.burst} nodelay;\n`) : s)).join("\n")}
 }
 `;
+}
+
+/**
+ * Behind trusted proxies: the client address from `X-Forwarded-For`, walked from the right past every trusted hop
+ * (`real_ip_recursive`), so what a client writes in the header itself is never believed.
+ */
+function realIp(input: RouterConfigInput): string {
+  const proxies = input.trustedProxies ?? [];
+  if (proxies.length === 0) return "";
+  return [
+    "  # X-Forwarded-For and X-Forwarded-Proto are believed only from these proxies (the front door).",
+    ...proxies.map((c) => `  set_real_ip_from ${c};`),
+    ...(input.trustedProxyFiles ? [`  include ${input.trustedProxyFiles};`] : []),
+    "  real_ip_header X-Forwarded-For;",
+    "  real_ip_recursive on;",
+    "  geo $realip_remote_addr $tandem_from_proxy {",
+    "    default 0;",
+    ...proxies.map((c) => `    ${c} 1;`),
+    "  }",
+    "",
+  ].join("\n");
+}
+
+/** The scheme upstreams are told: the front door's (as it received the request) or the router's own. */
+function forwardedProto(input: RouterConfigInput): string {
+  if ((input.trustedProxies ?? []).length > 0) {
+    return `  # How the client came in, as the front door says (https); from anyone else the router's own scheme.
+  map "$tandem_from_proxy:$http_x_forwarded_proto" $tandem_forwarded_proto {
+    "1:https" https;
+    "1:http" http;
+    default $scheme;
+  }`;
+  }
+  return `  # The front door says how the client came in; without it (direct, dev) the router's own scheme.
+  map $http_x_forwarded_proto $tandem_forwarded_proto {
+    "" $scheme;
+    default $http_x_forwarded_proto;
+  }`;
 }
 
 /** What each access-log field is in nginx's log_format (escape=json: strings quoted, numbers bare). */
@@ -426,6 +466,7 @@ function checkInput(input: RouterConfigInput): void {
     const problem = healthPathProblem(value);
     if (problem) throw new Error(`${name} is "${value}"; it ${problem}.`);
   }
+  if (input.trustedProxyFiles !== undefined && !/^\/[A-Za-z0-9._\/*-]+$/.test(input.trustedProxyFiles)) throw new Error(`trustedProxyFiles is "${input.trustedProxyFiles}"; use an absolute path (a * glob allowed).`);
   for (const c of input.trustedProxies ?? []) if (!/^\d{1,3}(\.\d{1,3}){3}(\/\d{1,2})?$/.test(c)) throw new Error(`trusted proxy "${c}" is not an IPv4 address or CIDR.`);
   if (input.rateLimit && !(Number.isInteger(input.rateLimit.requestsPerSecond) && input.rateLimit.requestsPerSecond > 0 && Number.isInteger(input.rateLimit.burst) && input.rateLimit.burst >= 0)) {
     throw new Error(`rateLimit is ${JSON.stringify(input.rateLimit)}; use whole numbers (requestsPerSecond > 0, burst >= 0).`);

@@ -8,3 +8,7 @@ export const ROUTER_RUN_AS_USER = 101;
 export const DOCKER_DNS = "127.0.0.11";
 /** kube-dns, resolved once at the router's start by the pod's resolver. */
 export const KUBE_DNS = "kube-dns.kube-system.svc.cluster.local";
+/** Where the router's deploy-time trusted proxies (`set_real_ip_from <front door address>;`) are mounted from its ConfigMap. */
+export const TRUSTED_PROXIES_FILE = "/etc/nginx/tandem/trusted-proxies.conf";
+/** What nginx.conf includes: a glob, so a router without the file (dev, nginx -t in tests) starts all the same. */
+export const TRUSTED_PROXIES_INCLUDE = "/etc/nginx/tandem/*.conf";

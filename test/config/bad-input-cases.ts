@@ -77,6 +77,12 @@ export const BAD_INPUT_CASES: readonly BadInputCase[] = [
   { name: "a bad backup time", edits: [["staging", "database.backupStartTimeUtc", "3am"]], expect: [/database\.backupStartTimeUtc = "3am": must be a 24-hour UTC time HH:MM/] },
   { name: "a maintenance hour of 24", edits: [["staging", "cache.maintenanceWindow.hourUtc", 24]], expect: [/cache\.maintenanceWindow\.hourUtc = 24: must be a whole number 0-23/] },
   { name: "a node pool whose minimum is above its maximum", edits: [["staging", "gke.nodePools.general.minNodesPerZone", 5]], expect: [/gke\.nodePools\.general\.minNodesPerZone = 5: must be <= maxNodesPerZone \(3\)/] },
+  // The front door: its own rules, and what it needs of the other sections.
+  { name: "a front door without fixed node zones", edits: [["staging", "gke.nodeLocations", undefined]], expect: [/gke\.nodeLocations = \(missing\): must name the node pools' zones when there is a front door: its backends are their instance groups, one per zone; e\.g\. \["europe-west1-b"/] },
+  { name: "a front door on a port outside the NodePort range, with a short HSTS", edits: [["staging", "frontDoor.nodePort", 8443], ["staging", "frontDoor.hstsMaxAgeSec", 3600]], expect: [/frontDoor\.nodePort = 8443: must be a whole number 30000-32767 \(Kubernetes' NodePort range\)/, /frontDoor\.hstsMaxAgeSec = 3600: must be a whole number 31536000-63072000/] },
+  { name: "a front door with an unknown TLS profile", edits: [["staging", "frontDoor.tlsProfile", "COMPATIBLE"]], expect: [/frontDoor\.tlsProfile = "COMPATIBLE": must be one of: MODERN, RESTRICTED/] },
+  { name: "an uptime check on a host the front door does not serve", edits: [["staging", "monitoring.uptimeChecks", { other: { host: "status.staging.example.com", side: "new" } }]], expect: [/monitoring\.uptimeChecks\.other\.host = "status\.staging\.example\.com": is not a host the front door serves \(app\.staging\.example\.com, new\.staging\.example\.com\)/] },
+  { name: "node locations outside the region, and one that is not a zone", edits: [["staging", "gke.nodeLocations", ["europe-west1-b", "europe-west4-a", "europe-west1"]]], expect: [/gke\.nodeLocations\.1 = "europe-west4-a": must be a zone of the cluster's region europe-west1/, /gke\.nodeLocations\.2 = "europe-west1": must be a zone such as europe-west1-b/] },
   { name: "a GKE cluster name over 40 characters", edits: [["staging", "gke.name", "tandem-staging-cluster-with-a-very-long-name"]], expect: [/gke\.name = "tandem-staging-cluster-with-a-very-long-name": must be a lower-case RFC 1035 GKE cluster name.*at most 40 characters/] },
   { name: "a Memorystore name over 40 characters", edits: [["staging", "cache.name", "tandem-staging-redis-with-a-far-too-long-name"]], expect: [/cache\.name = .*: must be a lower-case RFC 1035 Memorystore instance name.*at most 40/] },
   { name: "read replicas on a BASIC cache", edits: [["staging", "cache.tier", "BASIC"], ["staging", "cache.readReplicas", 1]], expect: [/cache\.readReplicas = 1: read replicas need tier STANDARD_HA/] },
@@ -126,7 +132,7 @@ export const BAD_INPUT_CASES: readonly BadInputCase[] = [
   // Between environments: staging never shares production's project, state or names.
   {
     name: "staging pointed at production's project, state and domain",
-    edits: [["staging", "gcp.project", "tandem-production"], ["staging", "state", { backend: "gcs", bucket: "tandem-tfstate-production", prefix: "tandem/production" }], ["staging", "platform.router.domain", "example.com"], ["staging", "monitoring.uptimeChecks.new-web.host", "new.example.com"]],
+    edits: [["staging", "gcp.project", "tandem-production"], ["staging", "state", { backend: "gcs", bucket: "tandem-tfstate-production", prefix: "tandem/production" }], ["staging", "platform.router.domain", "example.com"]],
     expect: [
       /Invalid config for environment "production"/,
       /state = "gs:\/\/tandem-tfstate-production\/tandem\/production": is also staging's state location: environments share no project, state or public host/,

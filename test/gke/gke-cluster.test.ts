@@ -177,6 +177,21 @@ describe("GkeCluster", () => {
     expect(onlyResource(synth(stack), "google_container_cluster").authenticator_groups_config).toEqual({ security_group: "gke-security-groups@example.com" });
   });
 
+  test("node locations, when fixed, go on the cluster and on every node pool; left out, GKE picks them", () => {
+    const fixed = googleStack();
+    const gke = cluster(fixed.stack, { nodeLocations: ["europe-west1-b", "europe-west1-c"], nodePools: { general: { machineType: "e2-standard-4", minNodesPerZone: 1, maxNodesPerZone: 3 }, batch: { machineType: "e2-standard-8", minNodesPerZone: 0, maxNodesPerZone: 2 } } });
+    const json = synth(fixed.stack);
+    expect(onlyResource(json, "google_container_cluster").node_locations).toEqual(["europe-west1-b", "europe-west1-c"]);
+    expect(resourcesOf(json, "google_container_node_pool").map((p) => p.node_locations)).toEqual([["europe-west1-b", "europe-west1-c"], ["europe-west1-b", "europe-west1-c"]]);
+    expect(gke.nodeLocations).toEqual(["europe-west1-b", "europe-west1-c"]);
+    const picked = googleStack();
+    const free = cluster(picked.stack);
+    const pickedJson = synth(picked.stack);
+    expect(onlyResource(pickedJson, "google_container_cluster")).not.toHaveProperty("node_locations");
+    expect(onlyResource(pickedJson, "google_container_node_pool")).not.toHaveProperty("node_locations");
+    expect(free.nodeLocations).toBeUndefined();
+  });
+
   test("the control-plane range is checked against the network's ranges", () => {
     const { stack } = googleStack();
     cluster(stack, { masterCidr: "10.10.0.16/28" });
@@ -189,6 +204,10 @@ describe("GkeCluster", () => {
     [{ nodePools: { a: { machineType: "e2-small", minNodesPerZone: 4, maxNodesPerZone: 2 } } }, /nodePools\.a\.minNodesPerZone = 4: must be <= maxNodesPerZone \(2\)/],
     [{ maintenanceWindow: { startTimeUtc: "02:00", durationHours: 2 } }, /maintenanceWindow\.durationHours = 2: must be a whole number 4-24/],
     [{ maintenanceWindow: { startTimeUtc: "25:00" } }, /maintenanceWindow\.startTimeUtc = "25:00": must be a 24-hour UTC time HH:MM/],
+    [{ nodeLocations: [] }, /nodeLocations = \[\]: must name at least one zone/],
+    [{ nodeLocations: ["europe-west1"] }, /nodeLocations\.0 = "europe-west1": must be a zone such as europe-west1-b/],
+    [{ nodeLocations: ["europe-west1-b", "europe-west4-a"] }, /nodeLocations\.1 = "europe-west4-a": must be a zone of the cluster's region europe-west1/],
+    [{ nodeLocations: ["europe-west1-b", "europe-west1-b"] }, /nodeLocations = \["europe-west1-b","europe-west1-b"\]: names europe-west1-b twice/],
     [{ name: "a-cluster-name-that-is-longer-than-forty-chars" }, /name = "a-cluster-name-that-is-longer-than-forty-chars": must be a lower-case RFC 1035 GKE cluster name.*at most 40 characters/],
   ])("bad props %j throw", (overrides, message) => {
     const { stack } = googleStack();

@@ -315,6 +315,33 @@ describe("the synthesized router config on real nginx", () => {
     expect(typeof lines[0].latency_seconds).toBe("number");
   });
 
+  test("behind the front door: X-Forwarded-Proto and X-Forwarded-For are believed from the trusted front ends and the front door's address only", async () => {
+    // Unchanged staging config: loopback is not one of Google's front ends, so what it claims is ignored.
+    await startRouter(staging("path"));
+    let before = nginx!.accessLog().length;
+    const untrusted = await get("/api/v2/items", { "x-forwarded-proto": "https", "x-forwarded-for": "198.51.100.7" }, true);
+    expect(untrusted.body.proto).toBe("http");
+    await new Promise((r) => setTimeout(r, 200));
+    expect(nginx!.accessLog().slice(before)[0]).toMatchObject({ client: "127.0.0.1" });
+
+    // Loopback standing in for Google's front ends, and the included file naming the front door's own address
+    // (which the load balancer appends after the client's): the client is the address left of it, never a
+    // value the client wrote itself (192.0.2.1), and the scheme is the one the front door received.
+    // nginx sees the test's <work>/tmp as /tmp.
+    fs.mkdirSync(path.join(work, "tmp", "tandem"), { recursive: true });
+    fs.writeFileSync(path.join(work, "tmp", "tandem", "trusted-proxies.conf"), "set_real_ip_from 203.0.113.9;\n");
+    const included = "/tmp/tandem";
+    const config = staging("path");
+    expect(config).toContain("set_real_ip_from 35.191.0.0/16;");
+    const asFrontEnd = config.replace(/35\.191\.0\.0\/16/g, "127.0.0.0/8").replace("include /etc/nginx/tandem/*.conf;", `include ${included}/*.conf;`);
+    await startRouter(asFrontEnd);
+    before = nginx!.accessLog().length;
+    const trusted = await get("/api/v2/items", { "x-forwarded-proto": "https", "x-forwarded-for": "192.0.2.1, 198.51.100.7, 203.0.113.9" }, true);
+    expect(trusted.body.proto).toBe("https");
+    await new Promise((r) => setTimeout(r, 200));
+    expect(nginx!.accessLog().slice(before)[0]).toMatchObject({ client: "198.51.100.7" });
+  });
+
   test("the log-based metrics, with their own filter and extractors, select, count and measure these lines", async () => {
     const json = synthesizedStack("staging", (raw) => {
       raw.platform.router.phase = "path";

@@ -68,6 +68,39 @@ describe("Network", () => {
     expect(() => Testing.synth(stack, true)).toThrow(/private-service-access range "redis" \(10\.31\.0\.0\/24\) overlaps gke control plane \(10\.31\.0\.16\/28\)/);
   });
 
+  test("allowIngress opens exactly the asked ports from the asked sources, to the asked service accounts, logged", () => {
+    const { stack } = googleStack();
+    const network = testNetwork(stack);
+    const rule = network.allowIngress("allow-lb", { sourceRanges: ["35.191.0.0/16"], tcpPorts: [30064], targetServiceAccounts: ["nodes@p-test.iam.gserviceaccount.com"], description: "the load balancer" });
+    const fw = resourcesOf(synth(stack), "google_compute_firewall").find((r) => r.name === "vpc-allow-lb");
+    expect(fw).toEqual({
+      project: "p-test",
+      name: "vpc-allow-lb",
+      network: `\${google_compute_network.${network.resource.friendlyUniqueId}.id}`,
+      description: "the load balancer",
+      direction: "INGRESS",
+      priority: 1000,
+      allow: [{ protocol: "tcp", ports: ["30064"] }],
+      source_ranges: ["35.191.0.0/16"],
+      target_service_accounts: ["nodes@p-test.iam.gserviceaccount.com"],
+      log_config: { metadata: "INCLUDE_ALL_METADATA" },
+    });
+    expect(rule.node.path).toBe("test/network/allow-lb");
+    const named = googleStack();
+    testNetwork(named.stack).allowIngress("x", { name: "edge-to-nodes", sourceRanges: ["10.0.0.0/8"], tcpPorts: [80, 443], priority: 900 });
+    expect(resourcesOf(synth(named.stack), "google_compute_firewall").find((r) => r.name === "edge-to-nodes")).toMatchObject({ priority: 900, allow: [{ protocol: "tcp", ports: ["80", "443"] }] });
+  });
+
+  test("allowIngress refuses, in one error, an empty port list, a bad port, a bad CIDR and a name over 63 characters", () => {
+    const { stack } = googleStack();
+    const network = testNetwork(stack);
+    const call = () => network.allowIngress("a".repeat(60), { sourceRanges: ["35.191.0.1/16"], tcpPorts: [] });
+    expect(call).toThrow(/allowIngress\.a{60}\.name = "vpc-a{60}": must be a lower-case RFC 1035 firewall rule name/);
+    expect(call).toThrow(/allowIngress\.a{60}\.tcpPorts = \[\]: must name at least one port/);
+    expect(call).toThrow(/allowIngress\.a{60}\.sourceRanges\.0 = "35\.191\.0\.1\/16": must be a canonical IPv4 CIDR/);
+    expect(() => network.allowIngress("b", { sourceRanges: ["10.0.0.0/8"], tcpPorts: [70000] })).toThrow(/allowIngress\.b\.tcpPorts\.0 = 70000: must be a whole number 1-65535/);
+  });
+
   test.each([
     [{ primaryCidr: "10.10.0.1/20" }, /primaryCidr = "10.10.0.1\/20": must be a canonical IPv4 CIDR \(host bits are set/],
     [{ flowLogSampling: 2 }, /flowLogSampling = 2: must be 0-1/],

@@ -28,10 +28,12 @@ function dockerSynth(overrides: Partial<ParallelPlatformProps> = {}): TerraformJ
   return JSON.parse(Testing.synth(stack, true)) as TerraformJson;
 }
 
-function k8s(overrides: Partial<ParallelPlatformProps> = {}): { json: TerraformJson; platform: ParallelPlatform } {
+type KubernetesTargetOptions = Omit<Extract<PlatformTarget, { kind: "kubernetes" }>, "kind">;
+
+function k8s(overrides: Partial<ParallelPlatformProps> = {}, target: KubernetesTargetOptions = {}): { json: TerraformJson; platform: ParallelPlatform } {
   const stack = new TerraformStack(Testing.app(), "staging");
   new KubernetesProvider(stack, "k8s", {});
-  const platform = new ParallelPlatform(stack, "platform", props({ kind: "kubernetes", egressCidrs: ["10.30.0.0/20"] }, { ports: { strategy: "blocks" }, router: { domain: "example.com", phase: "path" }, services: { web: { image: "example/web:1.0.0", category: "frontend", containerPort: 8080, entry: true }, api: { image: "example/api:1.0.0", category: "backend", containerPort: 9000, bridgeToLegacy: true } }, legacy: { ...legacy, baseUrl: "https://app.example.com", upstream: "legacy-origin.example.com:443" }, ...overrides }));
+  const platform = new ParallelPlatform(stack, "platform", props({ kind: "kubernetes", egressCidrs: ["10.30.0.0/20"], ...target }, { ports: { strategy: "blocks" }, router: { domain: "example.com", phase: "path" }, services: { web: { image: "example/web:1.0.0", category: "frontend", containerPort: 8080, entry: true }, api: { image: "example/api:1.0.0", category: "backend", containerPort: 9000, bridgeToLegacy: true } }, legacy: { ...legacy, baseUrl: "https://app.example.com", upstream: "legacy-origin.example.com:443" }, ...overrides }));
   return { json: JSON.parse(Testing.synth(stack, true)) as TerraformJson, platform };
 }
 
@@ -181,7 +183,7 @@ describe("ParallelPlatform on Kubernetes", () => {
     }
   });
 
-  test("each service gets a ClusterIP Service on its planned port; the router a LoadBalancer", () => {
+  test("each service gets a ClusterIP Service on its planned port; the router too, without a front door (nothing outside the cluster reaches it)", () => {
     const { json, platform } = k8s();
     const services = resourcesOf(json, "kubernetes_service_v1") as { metadata: { name: string }; spec: { type: string; port: { port: number }[]; external_name?: string } }[];
     const byName = Object.fromEntries(services.map((s) => [s.metadata.name, s.spec]));
@@ -189,8 +191,32 @@ describe("ParallelPlatform on Kubernetes", () => {
     expect(byName["tandem-web"]).toMatchObject({ type: "ClusterIP", port: [{ port: planned.web }] });
     expect(planned.web).toBeGreaterThanOrEqual(30100);
     expect(planned.web).toBeLessThanOrEqual(30199);
-    expect(byName["tandem-router"]).toMatchObject({ type: "LoadBalancer", port: [{ port: 80 }] });
+    expect(byName["tandem-router"]).toMatchObject({ type: "ClusterIP", port: [{ port: 80 }] });
+    expect(byName["tandem-router"]).not.toHaveProperty("external_traffic_policy");
     expect(byName.legacy).toMatchObject({ type: "ExternalName", external_name: "legacy-origin.example.com" });
+  });
+
+  test("behind a front door the router's Service is a NodePort on the given port, Local (the front end's address reaches the router), ClusterIP port 80 kept", () => {
+    const { json, platform } = k8s({}, { routerNodePort: 30064 });
+    const router = (resourcesOf(json, "kubernetes_service_v1") as { metadata: { name: string }; spec: Record<string, unknown> }[]).find((s) => s.metadata.name === "tandem-router")!;
+    expect(router.spec).toMatchObject({ type: "NodePort", external_traffic_policy: "Local", port: [{ name: "http", port: 80, target_port: "8080", node_port: 30064 }] });
+    expect(platform.formatPlan()).toMatch(/router .* NodePort 30064, ClusterIP :80/);
+    expect(() => k8s({}, { routerNodePort: 8080 })).toThrow(/target\.routerNodePort = 8080: must be a whole number 30000-32767/);
+  });
+
+  test("trusted proxies: X-Forwarded-* believed from them only; the deploy-time address in a file the config includes, its own annotation rolling the pods", () => {
+    const { json, platform } = k8s({}, { routerNodePort: 30064, trustedProxies: ["35.191.0.0/16", "130.211.0.0/22"], trustedProxyAddresses: ["203.0.113.9"] });
+    const config = platform.routerConfig;
+    expect(config).toContain("  set_real_ip_from 35.191.0.0/16;\n  set_real_ip_from 130.211.0.0/22;\n  include /etc/nginx/tandem/*.conf;\n  real_ip_header X-Forwarded-For;\n  real_ip_recursive on;\n");
+    const map = resourcesOf(json, "kubernetes_config_map_v1").find((c) => (c.data as Record<string, string>)["nginx.conf"])!;
+    expect((map.data as Record<string, string>)["trusted-proxies.conf"]).toBe("set_real_ip_from 203.0.113.9;\n");
+    const router = (resourcesOf(json, "kubernetes_deployment_v1") as { metadata: { name: string }; spec: { template: { metadata: { annotations: Record<string, string> }; spec: { container: { volume_mount: { mount_path: string; sub_path?: string }[] }[] } } } }[]).find((d) => d.metadata.name === "tandem-router")!;
+    expect(router.spec.template.spec.container[0].volume_mount).toEqual(expect.arrayContaining([expect.objectContaining({ mount_path: "/etc/nginx/tandem/trusted-proxies.conf", sub_path: "trusted-proxies.conf" })]));
+    expect(router.spec.template.metadata.annotations["tandem.dev/trusted-proxies"]).toBe("203.0.113.9");
+    // Without a front door: none of it.
+    const plain = k8s();
+    expect(plain.platform.routerConfig).not.toMatch(/set_real_ip_from|include \/etc\/nginx\/tandem/);
+    expect(resourcesOf(plain.json, "kubernetes_config_map_v1").map((c) => Object.keys(c.data as object))).toEqual([["nginx.conf"]]);
   });
 
   test("the router's pod template carries the config hash, so a phase change rolls it without downtime", () => {

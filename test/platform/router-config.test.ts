@@ -98,6 +98,16 @@ describe("renderRouterConfig", () => {
     expect(renderRouterConfig({ ...base, phase: "cutover" })).toContain("proxy_set_header X-Tandem-Phase cutover;");
   });
 
+  test("behind trusted proxies X-Forwarded-Proto is believed from them only (by the connection's own address), else the router's scheme", () => {
+    const config = renderRouterConfig({ ...base, trustedProxies: ["35.191.0.0/16", "130.211.0.0/22"], trustedProxyFiles: "/etc/nginx/tandem/*.conf" });
+    expect(config).toContain("  geo $realip_remote_addr $tandem_from_proxy {\n    default 0;\n    35.191.0.0/16 1;\n    130.211.0.0/22 1;\n  }");
+    expect(config).toContain('  map "$tandem_from_proxy:$http_x_forwarded_proto" $tandem_forwarded_proto {\n    "1:https" https;\n    "1:http" http;\n    default $scheme;\n  }');
+    expect(config).toContain("  include /etc/nginx/tandem/*.conf;\n  real_ip_header X-Forwarded-For;\n  real_ip_recursive on;\n");
+    expect(config.match(/proxy_set_header X-Forwarded-Proto \$tandem_forwarded_proto;/g)!.length).toBeGreaterThan(0);
+    expect(renderRouterConfig(base)).not.toMatch(/tandem_from_proxy|geo /);
+    expect(() => renderRouterConfig({ ...base, trustedProxies: ["35.191.0.0/16"], trustedProxyFiles: "x; include /etc/passwd" })).toThrow(/trustedProxyFiles is "x; include \/etc\/passwd"/);
+  });
+
   test("trusted proxies, HSTS and a rate limit when asked for", () => {
     const config = renderRouterConfig({ ...base, trustedProxies: ["35.191.0.0/16"], hsts: true, rateLimit: { requestsPerSecond: 50, burst: 100 } });
     expect(config).toContain("set_real_ip_from 35.191.0.0/16;");

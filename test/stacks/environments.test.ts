@@ -2,6 +2,7 @@ import { App, Testing, TerraformStack } from "cdktf";
 import { environments } from "../../environments";
 import { errorAnnotations } from "../../src/app";
 import { EnvironmentConfig, loadEnvironment } from "../../src/config";
+import { publicHosts } from "../../src/platform";
 import { addEnvironmentStacks } from "../../stacks";
 import { onlyResource, resourcesOf, TerraformJson } from "../helpers";
 
@@ -146,6 +147,53 @@ describe("environment stacks", () => {
     expect(gateway.env).toContain("LEGACY_URL=http://netbox-docker-netbox-1:8080");
     const writer = containers.find((c) => c.name.startsWith("tandem-router-config-"))!;
     expect(writer.env?.[0]).toContain('set $tandem_upstream "netbox-docker-netbox-1:8080";');
+  });
+
+  describe.each(["staging", "production"])("%s's front door", (env) => {
+    const config = configs.find((c) => c.name === env)!;
+    if (config.target !== "gcp") throw new Error(`${env} is not a cloud environment`);
+    const tf = json[env];
+    const hosts = publicHosts(config.legacy, config.platform.router);
+
+    test("certifies exactly the environment's public hosts (legacy's and new.<domain>, its own domain), the same hosts the uptime checks probe over HTTPS", () => {
+      const certified = resourcesOf(tf, "google_certificate_manager_certificate").flatMap((c) => (c.managed as { domains: string[] }).domains);
+      expect(certified.sort()).toEqual([hosts.legacy, hosts.new].sort());
+      expect(hosts.new).toBe(`new.${config.platform.router.domain}`);
+      const checks = resourcesOf(tf, "google_monitoring_uptime_check_config") as { monitored_resource: { labels: { host: string } }; http_check: { port: number; use_ssl: boolean; validate_ssl: boolean } }[];
+      expect(checks.map((c) => c.monitored_resource.labels.host).sort()).toEqual(certified.sort());
+      for (const c of checks) expect(c.http_check).toMatchObject({ port: 443, use_ssl: true, validate_ssl: true });
+    });
+
+    test("the router's Service is the front door's backend: NodePort = named port = health check port = firewall port, ClusterIP 80 kept", () => {
+      const nodePort = config.frontDoor!.nodePort;
+      const router = (resourcesOf(tf, "kubernetes_service_v1") as { metadata: { name: string }; spec: Record<string, unknown> }[]).find((s) => s.metadata.name === "tandem-router")!;
+      expect(router.spec).toMatchObject({ type: "NodePort", external_traffic_policy: "Local", port: [{ port: 80, node_port: nodePort }] });
+      expect(new Set(resourcesOf(tf, "google_compute_instance_group_named_port").map((n) => n.port))).toEqual(new Set([nodePort]));
+      expect(resourcesOf(tf, "google_compute_instance_group_named_port")).toHaveLength(config.gke.nodeLocations!.length * Object.keys(config.gke.nodePools).length);
+      expect((onlyResource(tf, "google_compute_health_check").http_health_check as { port: number }).port).toBe(nodePort);
+      const firewall = resourcesOf(tf, "google_compute_firewall").find((f) => f.name === `${config.frontDoor!.name}-to-nodes`)!;
+      expect(firewall.allow).toEqual([{ protocol: "tcp", ports: [String(nodePort)] }]);
+    });
+
+    test("the router believes X-Forwarded-For / -Proto from Google's front ends and the front door's own address only, and forwards the scheme they received", () => {
+      const map = resourcesOf(tf, "kubernetes_config_map_v1").find((c) => (c.data as Record<string, string>)["nginx.conf"])!;
+      const data = map.data as Record<string, string>;
+      expect(data["nginx.conf"]).toContain("  set_real_ip_from 35.191.0.0/16;\n  set_real_ip_from 130.211.0.0/22;\n  include /etc/nginx/tandem/*.conf;\n  real_ip_header X-Forwarded-For;\n  real_ip_recursive on;\n");
+      expect(data["nginx.conf"]).toContain('"1:https" https;');
+      expect(data["trusted-proxies.conf"]).toMatch(/^set_real_ip_from \$\{google_compute_global_address\.front-door_address_\w+\.address\};\n$/);
+    });
+
+    test("publishes the front door's address and, per host, the DNS authorization record to create", () => {
+      const outputs = tf.output!;
+      expect(outputs.front_door_address.value).toMatch(/^\$\{google_compute_global_address\.front-door_address_\w+\.address\}$/);
+      const records = outputs.front_door_dns_authorizations.value as Record<string, { name: string; type: string; data: string }>;
+      expect(Object.keys(records).sort()).toEqual([hosts.legacy, hosts.new].sort());
+      for (const r of Object.values(records)) {
+        expect(r.name).toMatch(/dns_resource_record\[0\]\.name\}$/);
+        expect(r.type).toMatch(/dns_resource_record\[0\]\.type\}$/);
+        expect(r.data).toMatch(/dns_resource_record\[0\]\.data\}$/);
+      }
+    });
   });
 
   test("no stack uses kubernetes_manifest", () => {

@@ -148,6 +148,13 @@ function special(type: string, attr: string, v: Json): unknown {
   if (type === "google_container_cluster" && attr === "endpoint") return "203.0.113.10";
   if (type === "google_compute_firewall" && attr === "enable_logging") return true;
   if (type === "google_sql_database_instance" && attr === "connection_name") return `${project}:${region}:${name}`;
+  // The front door reads a node pool's groups by zone and a DNS authorization's one record.
+  const zones = Array.isArray(v.node_locations) ? (v.node_locations as string[]) : [];
+  if (type === "google_container_node_pool" && attr === "managed_instance_group_urls") return zones.map((z) => `https://www.googleapis.com/compute/v1/projects/${project}/zones/${z}/instanceGroups/gke-${name}-${z}-grp`);
+  if (type === "google_container_node_pool" && attr === "instance_group_urls") return zones.map((z) => `https://www.googleapis.com/compute/v1/projects/${project}/zones/${z}/instanceGroupManagers/gke-${name}-${z}-grp`);
+  if (type === "google_certificate_manager_dns_authorization" && attr === "dns_resource_record") {
+    return [{ name: `_acme-challenge_tp.${String(v.domain)}.`, type: "CNAME", data: `tp.1.authorize.certificatemanager.goog.` }];
+  }
   return undefined;
 }
 

@@ -11,7 +11,7 @@ import { Construct } from "constructs";
 import { RESTRICTED_NAMESPACE_LABELS, restrictedContainerSecurityContext, restrictedPodSecurityContext } from "../pod-security";
 import { LEGACY_SERVICE } from "../plan";
 import { ROUTER_HEALTH_PATH } from "../router-config";
-import { ROUTER_CONTAINER_PORT } from "../router-defaults";
+import { ROUTER_CONTAINER_PORT, TRUSTED_PROXIES_FILE } from "../router-defaults";
 import type { TargetProps } from "./docker-target";
 import { preStopDrain, protectServing, ROUTER_DRAIN_SECONDS, servingLifecycle, servingPodSpec, servingReplicas } from "./serving";
 
@@ -19,7 +19,17 @@ export interface KubernetesTargetProps extends TargetProps {
   readonly dependsOn: ITerraformDependable[];
   readonly egressCidrs: string[];
   readonly legacyCidrs: string[];
+  /** The router Service's NodePort; without it the Service is ClusterIP only. */
+  readonly routerNodePort?: number;
+  /** Deploy-time proxy addresses (tokens allowed), written to the router's trusted-proxies file. */
+  readonly trustedProxyAddresses: readonly string[];
 }
+
+/** The router Service's in-cluster port. */
+export const ROUTER_SERVICE_PORT = 80;
+
+/** The ConfigMap key of the router's deploy-time trusted proxies. */
+const TRUSTED_PROXIES_KEY = "trusted-proxies.conf";
 
 /** Label every new-platform workload carries; network policies select on it. */
 export const PART_OF_LABEL = "app.kubernetes.io/part-of";
@@ -32,7 +42,8 @@ export const ROUTER_NAME_LABEL = NAME_LABEL;
 /**
  * Kubernetes target (GKE): a namespace enforcing the restricted pod security standard, default-deny network
  * policy with the few allows the platform needs, a Deployment and ClusterIP Service per service, a Service
- * that points at the legacy host, and the router (ConfigMap, Deployment rolled by a config hash, LoadBalancer).
+ * that points at the legacy host, and the router (ConfigMap, Deployment rolled by a config hash, a Service that is a
+ * NodePort behind a front door).
  */
 export class KubernetesTarget extends Construct {
   readonly namespace: NamespaceV1;
@@ -198,8 +209,12 @@ export class KubernetesTarget extends Construct {
     const routerLabels = { ...routerSelector, ...partOf, "tandem.dev/role": "router" };
     const config = (this.routerConfigMap = new ConfigMapV1(this, "router-config", {
       metadata: { name: router.workloadName, namespace, labels: routerLabels },
-      data: { "nginx.conf": t.routerConfig },
+      data: {
+        "nginx.conf": t.routerConfig,
+        ...(t.trustedProxyAddresses.length > 0 ? { [TRUSTED_PROXIES_KEY]: t.trustedProxyAddresses.map((a) => `set_real_ip_from ${a};\n`).join("") } : {}),
+      },
     }));
+    const trustedProxiesMount = t.trustedProxyAddresses.length > 0 ? [{ name: "config", mountPath: TRUSTED_PROXIES_FILE, subPath: TRUSTED_PROXIES_KEY, readOnly: true }] : [];
     this.routerDeployment = new DeploymentV1(this, "router", {
       metadata: { name: router.workloadName, namespace, labels: routerLabels },
       spec: {
@@ -207,7 +222,11 @@ export class KubernetesTarget extends Construct {
         selector: { matchLabels: routerSelector },
         strategy: { type: "RollingUpdate", rollingUpdate: { maxUnavailable: "0", maxSurge: "1" } },
         template: {
-          metadata: { labels: routerLabels, annotations: { "tandem.dev/config-hash": t.routerConfigHash, "tandem.dev/phase": router.spec.phase } },
+          metadata: {
+            labels: routerLabels,
+            // The trusted addresses are outside nginx.conf's hash: their own annotation rolls the pods when they change.
+            annotations: { "tandem.dev/config-hash": t.routerConfigHash, "tandem.dev/phase": router.spec.phase, ...(t.trustedProxyAddresses.length > 0 ? { "tandem.dev/trusted-proxies": t.trustedProxyAddresses.join(",") } : {}) },
+          },
           spec: {
             automountServiceAccountToken: false,
             securityContext: restrictedPodSecurityContext(router.spec.runAsUser),
@@ -227,6 +246,7 @@ export class KubernetesTarget extends Construct {
                 lifecycle: preStopDrain(ROUTER_DRAIN_SECONDS),
                 volumeMount: [
                   { name: "config", mountPath: "/etc/nginx/nginx.conf", subPath: "nginx.conf", readOnly: true },
+                  ...trustedProxiesMount,
                   { name: "tmp", mountPath: "/tmp" },
                 ],
               },
@@ -245,7 +265,12 @@ export class KubernetesTarget extends Construct {
     this.routerDisruptionBudget = routerGuard.disruptionBudget;
     this.routerService = new ServiceV1(this, "router-service", {
       metadata: { name: router.workloadName, namespace, labels: routerLabels },
-      spec: { type: "LoadBalancer", selector: routerSelector, port: [{ name: "http", port: 80, targetPort: String(ROUTER_CONTAINER_PORT) }] },
+      // Behind a front door: a NodePort (its backends are the nodes), Local so the router sees the front end's address
+      // (the proxy it trusts; Cluster would SNAT to a node's) and only nodes with a router pod pass its health check.
+      spec:
+        t.routerNodePort === undefined
+          ? { type: "ClusterIP", selector: routerSelector, port: [{ name: "http", port: ROUTER_SERVICE_PORT, targetPort: String(ROUTER_CONTAINER_PORT) }] }
+          : { type: "NodePort", externalTrafficPolicy: "Local", selector: routerSelector, port: [{ name: "http", port: ROUTER_SERVICE_PORT, targetPort: String(ROUTER_CONTAINER_PORT), nodePort: t.routerNodePort }] },
     });
     this.routerEgress = [{ to: [{ podSelector: { matchLabels: partOf } }] }, legacyEgress];
     this.routerNetworkPolicy = new NetworkPolicyV1(this, "netpol-router", {

@@ -31,6 +31,21 @@ mock_provider "google" {
       id     = "projects/tandem/serviceAccounts/mock-sa@tandem.iam.gserviceaccount.com"
     }
   }
+  # The front door reads each node pool's instance groups by zone and each DNS authorization's one record.
+  mock_resource "google_container_node_pool" {
+    defaults = {
+      managed_instance_group_urls = [
+        "https://www.googleapis.com/compute/v1/projects/tandem/zones/europe-west1-b/instanceGroups/gke-general-b-grp",
+        "https://www.googleapis.com/compute/v1/projects/tandem/zones/europe-west1-c/instanceGroups/gke-general-c-grp",
+        "https://www.googleapis.com/compute/v1/projects/tandem/zones/europe-west1-d/instanceGroups/gke-general-d-grp",
+      ]
+    }
+  }
+  mock_resource "google_certificate_manager_dns_authorization" {
+    defaults = {
+      dns_resource_record = [{ name = "_acme-challenge_mock.app.example.com.", type = "CNAME", data = "mock.1.authorize.certificatemanager.goog." }]
+    }
+  }
 }
 mock_provider "kubernetes" {}
 

@@ -14,6 +14,21 @@ mock_provider "google" {
       name   = "projects/tandem/serviceAccounts/mock-sa@tandem.iam.gserviceaccount.com"
     }
   }
+  # The front door reads each node pool's instance groups by zone and each DNS authorization's one record.
+  mock_resource "google_container_node_pool" {
+    defaults = {
+      managed_instance_group_urls = [
+        "https://www.googleapis.com/compute/v1/projects/tandem/zones/europe-west1-b/instanceGroups/gke-general-b-grp",
+        "https://www.googleapis.com/compute/v1/projects/tandem/zones/europe-west1-c/instanceGroups/gke-general-c-grp",
+        "https://www.googleapis.com/compute/v1/projects/tandem/zones/europe-west1-d/instanceGroups/gke-general-d-grp",
+      ]
+    }
+  }
+  mock_resource "google_certificate_manager_dns_authorization" {
+    defaults = {
+      dns_resource_record = [{ name = "_acme-challenge_mock.app.example.com.", type = "CNAME", data = "mock.1.authorize.certificatemanager.goog." }]
+    }
+  }
 }
 mock_provider "kubernetes" {}
 
@@ -41,5 +56,27 @@ run "apply_workloads_wiring" {
   assert {
     condition     = kubernetes_namespace_v1.platform_k8s_namespace_DB671372.metadata[0].name == "new-platform"
     error_message = "The namespace is new-platform."
+  }
+}
+
+# The front door's expressions, evaluated by Terraform on (mocked) values in the providers' formats.
+run "apply_front_door_wiring" {
+  command = apply
+
+  assert {
+    condition     = google_compute_instance_group_named_port.front-door_named-port-general-europe-west1-b_8DFB714B.group == "gke-general-b-grp" && google_compute_instance_group_named_port.front-door_named-port-general-europe-west1-d_E4A7CC18.group == "gke-general-d-grp"
+    error_message = "each zone's named port must be on the pool's instance group in that zone"
+  }
+  assert {
+    condition     = google_compute_instance_group_named_port.front-door_named-port-general-europe-west1-b_8DFB714B.port == google_compute_health_check.front-door_health-check_77830F38.http_health_check[0].port
+    error_message = "the named port and the health check must use the one NodePort"
+  }
+  assert {
+    condition     = length(google_compute_backend_service.front-door_backend-service_69E91B63.backend) == 3 && alltrue([for b in google_compute_backend_service.front-door_backend-service_69E91B63.backend : strcontains(b.group, "/instanceGroups/")])
+    error_message = "the backend service must send to every instance group (not its manager)"
+  }
+  assert {
+    condition     = alltrue([for r in values(output.front_door_dns_authorizations) : r.type == "CNAME" && endswith(r.data, ".authorize.certificatemanager.goog.")])
+    error_message = "every host's DNS authorization record must be published"
   }
 }
