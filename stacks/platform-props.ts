@@ -1,21 +1,24 @@
 import type { ITerraformDependable } from "cdktf";
 import { EnvironmentConfig } from "../src/config";
-import { ParallelPlatformProps } from "../src/platform";
+import { IConnectable } from "../src/connections";
+import { ParallelPlatformProps, WorkloadIdentity } from "../src/platform";
+
+/** What the cloud stack wires into the platform's Kubernetes target: constructs, not ids rebuilt from config. */
+export interface KubernetesWiring {
+  /** What the namespace, and so every workload, waits for. */
+  readonly dependsOn: ITerraformDependable[];
+  /** What each service uses, by service name. */
+  readonly connections: Readonly<Record<string, readonly IConnectable[]>>;
+  readonly workloadIdentity: WorkloadIdentity;
+}
 
 /** ParallelPlatform props from an environment's config: Docker for `dev`, Kubernetes for the cloud. */
-export function platformProps(config: EnvironmentConfig, dependsOn: ITerraformDependable[] = []): ParallelPlatformProps {
+export function platformProps(config: EnvironmentConfig, wiring?: KubernetesWiring): ParallelPlatformProps {
   return {
     ...config.platform,
     legacy: config.legacy,
-    target:
-      config.target === "docker"
-        ? { kind: "docker" }
-        : {
-            kind: "kubernetes",
-            dependsOn,
-            // Workloads may reach Cloud SQL and Memorystore, nothing else in the VPC.
-            egressCidrs: Object.values(config.network.privateServiceRanges),
-          },
+    // Services reach DNS, each other, legacy when they bridge to it, and what they connect to: nothing hand-written.
+    target: config.target === "docker" ? { kind: "docker" } : { kind: "kubernetes", dependsOn: wiring?.dependsOn ?? [], connections: wiring?.connections ?? {}, workloadIdentity: wiring?.workloadIdentity },
     labels: config.labels,
   };
 }
