@@ -123,7 +123,12 @@ export type PlatformTarget =
        * @default - none: a connection that uses a Google identity fails synth
        */
       readonly workloadIdentity?: WorkloadIdentity;
-      /** CIDRs the legacy system lives in (router and bridge services may reach them). @default ["0.0.0.0/0"] */
+      /**
+       * CIDRs the legacy system lives in (router and bridge services may reach them on legacy's port). The default,
+       * anywhere, means the internet: private ranges (RFC 1918, CGNAT) and link-local are excepted, so a legacy
+       * system inside the VPC or over a VPN must be named here.
+       * @default ["0.0.0.0/0"] (the internet)
+       */
       readonly legacyCidrs?: string[];
       /** What the namespace, and so every workload, waits for: e.g. `GkeCluster.readyForWorkloads`. @default [] */
       readonly dependsOn?: ITerraformDependable[];

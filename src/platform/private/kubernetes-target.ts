@@ -11,7 +11,7 @@ import { SecretV1 } from "@cdktf/provider-kubernetes/lib/secret-v1";
 import { ServiceAccountV1 } from "@cdktf/provider-kubernetes/lib/service-account-v1";
 import { ServiceV1 } from "@cdktf/provider-kubernetes/lib/service-v1";
 import { Construct } from "constructs";
-import { ConnectionClient, IConnectable, METADATA_SERVER_EGRESS } from "../../connections/connection";
+import { ConnectionClient, IConnectable, METADATA_SERVER_EGRESS, NON_INTERNET_RANGES } from "../../connections/connection";
 import { connectionEnv, egressRules, usesGoogleIdentity, workloadConnections } from "../../connections/private/workload";
 import { serviceAccountId } from "../../validation/ids";
 import type { WorkloadIdentity } from "../options";
@@ -114,7 +114,11 @@ export class KubernetesTarget extends Construct {
 
     const router = plan.router;
     const routerSelector = { [NAME_LABEL]: router.workloadName };
-    const legacyEgress: NetworkPolicyV1SpecEgress = { to: t.legacyCidrs.map((cidr) => ({ ipBlock: { cidr } })), ports: [{ port: String(legacyPort), protocol: "TCP" }] };
+    // Legacy "anywhere" is the internet: never the VPC's private ranges (the database, the cache) nor the metadata server.
+    const legacyEgress: NetworkPolicyV1SpecEgress = {
+      to: t.legacyCidrs.map((cidr) => ({ ipBlock: cidr === "0.0.0.0/0" ? { cidr, except: [...NON_INTERNET_RANGES] } : { cidr } })),
+      ports: [{ port: String(legacyPort), protocol: "TCP" }],
+    };
 
     for (const service of Object.keys(t.connections)) {
       if (!(service in plan.services)) throw new Error(`${this.node.path}: connections name "${service}", which is no service of the platform (${Object.keys(plan.services).join(", ")}).`);
