@@ -227,8 +227,6 @@ export class BlueGreenService extends Construct implements RouterRelease {
   readonly kubernetesServiceAccount: ServiceAccountV1;
   readonly configMap: ConfigMapV1;
   readonly networkPolicy: NetworkPolicyV1;
-  /** The Kubernetes Secret `<name>-connections` with its connections' secret settings, once one has any. */
-  connectionSecret?: SecretV1;
   /** Name of the SecretProviderClass the secrets volume uses, when there are secrets. */
   readonly secretProviderClassName?: string;
   /**
@@ -248,6 +246,7 @@ export class BlueGreenService extends Construct implements RouterRelease {
   private readonly props: BlueGreenServiceProps;
   private readonly peers: NetworkPolicyV1SpecIngressFrom[] = [];
   private readonly client: ConnectionClient;
+  private secret?: SecretV1;
   private readonly targets: IConnectable[] = [];
   private connected: WorkloadConnections = { egress: [], config: {}, secrets: {} };
   /** Each colour's container without its connections' settings (they are added on every `connectsTo`). */
@@ -392,11 +391,11 @@ export class BlueGreenService extends Construct implements RouterRelease {
     const c = workloadConnections(this.client, this.targets);
     this.connected = c;
     if (Object.keys(c.secrets).length > 0) {
-      this.connectionSecret ??= new SecretV1(this, "connection-secrets", {
+      this.secret ??= new SecretV1(this, "connection-secrets", {
         metadata: { name: `${this.props.name}-connections`, namespace: this.namespace, labels: this.selector },
         type: "Opaque",
       });
-      this.connectionSecret.data = { ...c.secrets };
+      this.secret.data = { ...c.secrets };
     }
     this.networkPolicy.spec.putEgress(this.egressRules());
     for (const color of COLORS) {
@@ -407,6 +406,11 @@ export class BlueGreenService extends Construct implements RouterRelease {
     return c;
   }
 
+  /** The Kubernetes Secret `<name>-connections` with its connections' secret settings, once one has any. */
+  get connectionSecret(): SecretV1 | undefined {
+    return this.secret;
+  }
+
   /** DNS, the hand-written escape hatch, then every connection's egress. */
   private egressRules(): NetworkPolicyV1SpecEgress[] {
     const handWritten = (this.props.egress ?? []).map((e) => ({ to: [{ ipBlock: { cidr: e.cidr } }], ports: e.ports.map((p) => ({ port: String(p), protocol: "TCP" })) }));
@@ -415,7 +419,7 @@ export class BlueGreenService extends Construct implements RouterRelease {
 
   private withConnections(container: DeploymentV1SpecTemplateSpecContainer): DeploymentV1SpecTemplateSpecContainer {
     const own = Array.isArray(container.env) ? (container.env as DeploymentV1SpecTemplateSpecContainerEnv[]) : [];
-    return { ...container, env: [...own, ...connectionEnv(this.connected, this.connectionSecret?.metadata.name)] };
+    return { ...container, env: [...own, ...connectionEnv(this.connected, this.secret?.metadata.name)] };
   }
 
   /** The router's backends: each serving colour's Service with its exact weight, the live colour first. */

@@ -23,7 +23,9 @@ import type { TargetProps } from "./docker-target";
 
 export interface KubernetesTargetProps extends TargetProps {
   readonly dependsOn: ITerraformDependable[];
+  /** What each service uses, by service name (see `PlatformTarget.connections`). */
   readonly connections: Readonly<Record<string, readonly IConnectable[]>>;
+  /** Where services' Google identities are made and bound. @default - none: a connection that uses one fails */
   readonly workloadIdentity?: WorkloadIdentity;
   readonly legacyCidrs: string[];
 }
