@@ -46,6 +46,14 @@ export const staging = defineEnvironment({
       config: { LOG_LEVEL: "info" },
     },
   },
+  // What each workload uses; its egress (exact ports), IAM and settings follow from it. Seed 000: the API gateway
+  // bridges to legacy (bridgeToLegacy) and keeps the migration bridge's agent memory in Redis; the websocket server
+  // coordinates those agents, so it shares the cache; web is pages only (its calls go through the router). The API
+  // (blue-green) owns the database and caches in Redis.
+  connections: {
+    platform: { "api-gateway": ["cache"], websocket: ["cache"] },
+    blueGreen: { api: ["database", "cache"] },
+  },
   // Developers may write to the staging database; production keeps seed 002's read-only.
   access: {
     roles: {

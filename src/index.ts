@@ -49,7 +49,7 @@ export { resolveRouter, resolveService } from "./platform/plan";
 export type { LegacyEndpoint, PlannedService, PlatformPlan, ResolvedService } from "./platform/plan";
 export type { LegacyOriginConfig, NewRoute, RouterBackend, RouterConfigInput, RouterRateLimit, RouterTarget } from "./platform/router-config";
 export { DEFAULT_FIXED_REPLICAS, LEGACY_DEFAULTS, PARALLEL_PLATFORM_DEFAULTS, PLATFORM_SERVICE_DEFAULTS, PORT_DEFAULTS, ROUTER_SPEC_DEFAULTS } from "./platform/options";
-export type { LegacySystem, ParallelPlatformOptions, ParallelPlatformProps, PlatformService, PlatformTarget, PortOptions, RouterSpec } from "./platform/options";
+export type { LegacySystem, ParallelPlatformOptions, ParallelPlatformProps, PlatformService, PlatformTarget, PortOptions, RouterSpec, WorkloadIdentity } from "./platform/options";
 export { MIGRATION_PHASES, ACCESS_LOG_FIELDS, ACCESS_LOG_KIND, CLIENT_COOKIE, CLIENT_ID_HEADER } from "./platform/router-config";
 export type { MigrationPhase } from "./platform/router-config";
 export type { ReleaseBackend, RouteOwner, RouterRelease } from "./platform/release";

@@ -6,7 +6,8 @@ import { Construct } from "constructs";
 import { TERRAFORM_REQUIRED_VERSION } from "../src/database";
 import { AccessMatrix, AreaWorkloads } from "../src/access";
 import { Memorystore } from "../src/cache";
-import { GcpEnvironmentConfig } from "../src/config";
+import { ConnectionTarget, GcpEnvironmentConfig } from "../src/config";
+import { IConnectable } from "../src/connections";
 import { CloudSqlDb } from "../src/database";
 import { GkeCluster, googleRegistries } from "../src/gke";
 import { Monitoring, publicUptimeChecks } from "../src/monitoring";
@@ -14,7 +15,6 @@ import { Network } from "../src/network";
 import { DeployReadiness } from "../src/policy";
 import { EnableApis } from "../src/project/apis";
 import { PLATFORM_OUTPUTS, PlatformOutputKey } from "../src/outputs";
-import { MEMORYSTORE_TLS_PORT } from "../src/cache";
 import { BlueGreenService } from "../src/deploy";
 import { FrontDoor } from "../src/edge";
 import { LEGACY_SERVICE, ParallelPlatform, publicHosts, resolveRouter } from "../src/platform";
@@ -125,7 +125,15 @@ export class GcpStack extends TerraformStack {
       this.frontDoor = new FrontDoor(this, "front-door", { ...config.frontDoor, project, hosts: [hosts.legacy, hosts.new], network: this.network, cluster: this.cluster, labels });
     }
 
-    this.platform = new ParallelPlatform(this, "platform", platformProps(config, this.cluster.readyForWorkloads, this.frontDoor));
+    // What a workload uses is the construct itself: the environment's config names it, the stack passes it.
+    const constructs: Record<ConnectionTarget, IConnectable> = { database: this.database, cache: this.cache, googleApis: this.network.googleApis };
+    const uses = (names: readonly ConnectionTarget[] = []) => names.map((n) => constructs[n]);
+    const platformConnections = Object.fromEntries(Object.entries(config.connections?.platform ?? {}).map(([service, names]) => [service, uses(names)]));
+    this.platform = new ParallelPlatform(
+      this,
+      "platform",
+      platformProps(config, { dependsOn: this.cluster.readyForWorkloads, connections: platformConnections, workloadIdentity: { project, pool: this.cluster.workloadPool }, frontDoor: this.frontDoor }),
+    );
 
     // Watches the constructs themselves: the router's access lines, the database and the cache.
     this.monitoring = new Monitoring(this, "monitoring", {
@@ -146,13 +154,12 @@ export class GcpStack extends TerraformStack {
         namespace: this.platform.namespaceRef,
         project,
         ...bg,
-        // Only the migration router may call it; it may call only DNS, the database and the cache.
+        // Bound in the cluster's pool (a cluster in another project has its own).
+        workloadIdentityPool: this.cluster.workloadPool,
+        // Only the migration router may call it; it may call DNS and what it connects to, on exactly their ports.
         allowFrom: [{ podLabels: { ...this.platform.routerSelector } }],
-        egress: [
-          { cidr: this.network.privateServiceRanges.sql.cidr, ports: [5432] },
-          { cidr: this.network.privateServiceRanges.redis.cidr, ports: [MEMORYSTORE_TLS_PORT] },
-        ],
       });
+      this.blueGreen[name].connectsTo(...uses(config.connections?.blueGreen?.[name]));
       // Its route on the router, split between its colours; the router's egress is derived from its selector.
       if (bg.routePath !== undefined) this.platform.addRelease(this.blueGreen[name]);
     }

@@ -215,8 +215,10 @@ function planChecks(terraform: Terraform, work: string, base: StackJson): void {
   const hash = /findings hash ([0-9a-f]{12})/.exec(blocked.stderr)?.[1] ?? "";
   check("production replacement: exit 1 (blocked)", blocked.code === EXIT.blocked, blocked.stderr);
   check("production replacement: Blocked, with the hash to acknowledge", blocked.stdout.includes("**Blocked:**") && hash !== "" && blocked.stdout.includes(`/tandem ack ${hash}`), blocked.stdout.slice(0, 800));
-  check("production replacement: delete first, forced by name", blocked.stdout.includes(`**replace (delete first: a gap without it)** \`${address}\` · \`database\` · forced by \`name\``), blocked.stdout.slice(0, 1500));
-  check("production replacement: data loss and will fail (deletion_protection)", blocked.stdout.includes(`**data loss** · \`production\` · replace, delete first \`${address}\``) && blocked.stdout.includes(`**will fail** · \`production\` · replace, delete first \`${address}\``), blocked.stdout.slice(0, 1500));
+  // Create first: the blue-green Deployments (create_before_destroy) read the instance's address (connectsTo), and
+  // Terraform carries create_before_destroy to everything they depend on.
+  check("production replacement: create first, forced by name", blocked.stdout.includes(`**replace (create first)** \`${address}\` · \`database\` · forced by \`name\``), blocked.stdout.slice(0, 1500));
+  check("production replacement: data loss and will fail (deletion_protection)", blocked.stdout.includes(`**data loss** · \`production\` · replace, create first \`${address}\``) && blocked.stdout.includes(`**will fail** · \`production\` · replace, create first \`${address}\``), blocked.stdout.slice(0, 1500));
   const acked = preview([`production=${replace}`, "--ack", `${hash}:reviewer`]);
   check("acknowledged with the hash: exit 0, says who", acked.code === EXIT.ok && acked.stdout.includes("**Acknowledged** by @reviewer"), acked.stdout.slice(0, 600));
   const stale = preview([`production=${replace}`, "--ack", "0123456789ab:reviewer"]);

@@ -162,6 +162,16 @@ function gcpProblems(environment: string, c: Partial<GcpEnvironmentConfig>): Pro
     out.push(...under(["blueGreen"], routeClashProblems(services, releases)));
   }
   if (c.frontDoor) out.push(...frontDoorSectionProblems(c));
+  if (c.connections) {
+    // Each name is a workload of the environment: a typo would leave a workload without what it needs.
+    const known = { platform: Object.keys(c.platform?.services ?? {}), blueGreen: Object.keys(c.blueGreen ?? {}) };
+    for (const kind of ["platform", "blueGreen"] as const) {
+      for (const [name, targets] of Object.entries(c.connections[kind] ?? {})) {
+        const what = kind === "platform" ? "platform service (platform.services)" : "blue-green service (blueGreen)";
+        out.push(...unless(known[kind].includes(name), ["connections", kind, name], targets, `names no ${what}; known: ${known[kind].join(", ") || "none"}`));
+      }
+    }
+  }
   if (environment === "production") out.push(...productionAcknowledgements(c));
   return out;
 }

@@ -212,6 +212,13 @@ export const stateSchema = z.discriminatedUnion("backend", [
   z.object({ backend: z.literal("gcs"), bucket: str, prefix: str }).strict(),
 ]);
 
+/** What a workload of an environment may use: the environment's own database, cache, and Google APIs (its VPC's way to them). */
+export const CONNECTION_TARGETS = ["database", "cache", "googleApis"] as const;
+export type ConnectionTarget = (typeof CONNECTION_TARGETS)[number];
+const uses = z.array(z.enum(CONNECTION_TARGETS)).readonly();
+/** What each workload uses, by workload: the stack connects it to the environment's constructs (`connectsTo`). */
+export const connectionsSchema = z.object({ platform: z.record(str, uses).optional(), blueGreen: z.record(str, uses).optional() }).strict();
+
 /**
  * Settings that production may weaken only when the config says so, with a reason: keys are the config paths
  * (`database.highAvailability`), values the reason.
@@ -241,6 +248,11 @@ export const GCP_SECTIONS = {
   frontDoor: frontDoorSchema.optional(),
   /** Blue-green services by name; release steps change `canaryPercent`, `activeColor` and `idle` (`npm run release`). */
   blueGreen: z.record(str, blueGreenSchema).optional(),
+  /**
+   * What each workload uses (`platform.<service>`, `blueGreen.<name>`): the stack connects it to this environment's
+   * database, cache or Google APIs, and the egress, IAM and settings follow from that. Not listed: DNS only.
+   */
+  connections: connectionsSchema.optional(),
   /** Seed 002's access table: roles -> members and a level per area. */
   access: accessSchema,
   /** The repository whose CI plans and deploys it: the bootstrap stack federates its workflows (`<env>-bootstrap`). */

@@ -2,16 +2,19 @@ import { SecretManagerSecretIamMember } from "@cdktf/provider-google/lib/secret-
 import { ServiceAccount } from "@cdktf/provider-google/lib/service-account";
 import { ServiceAccountIamMember } from "@cdktf/provider-google/lib/service-account-iam-member";
 import { ConfigMapV1 } from "@cdktf/provider-kubernetes/lib/config-map-v1";
-import { DeploymentV1 } from "@cdktf/provider-kubernetes/lib/deployment-v1";
+import { DeploymentV1, DeploymentV1SpecTemplateSpecContainer, DeploymentV1SpecTemplateSpecContainerEnv } from "@cdktf/provider-kubernetes/lib/deployment-v1";
 import { HorizontalPodAutoscalerV2 } from "@cdktf/provider-kubernetes/lib/horizontal-pod-autoscaler-v2";
 import { NamespaceV1 } from "@cdktf/provider-kubernetes/lib/namespace-v1";
-import { NetworkPolicyV1, NetworkPolicyV1SpecIngressFrom } from "@cdktf/provider-kubernetes/lib/network-policy-v1";
+import { NetworkPolicyV1, NetworkPolicyV1SpecEgress, NetworkPolicyV1SpecIngressFrom } from "@cdktf/provider-kubernetes/lib/network-policy-v1";
 import { PodDisruptionBudgetV1 } from "@cdktf/provider-kubernetes/lib/pod-disruption-budget-v1";
+import { SecretV1 } from "@cdktf/provider-kubernetes/lib/secret-v1";
 import { ServiceAccountV1 } from "@cdktf/provider-kubernetes/lib/service-account-v1";
 import { ServiceV1 } from "@cdktf/provider-kubernetes/lib/service-v1";
 import { ITerraformDependable } from "cdktf";
 import { Construct } from "constructs";
 import { createHash } from "node:crypto";
+import { Connection, ConnectionClient, IConnectable } from "../connections/connection";
+import { connectionEnv, DNS_EGRESS, egressRules, WorkloadConnections, workloadConnections } from "../connections/private/workload";
 import { restrictedContainerSecurityContext, restrictedPodSecurityContext, RESTRICTED_NAMESPACE_LABELS } from "../platform/pod-security";
 import type { ReleaseBackend, RouterRelease } from "../platform/release";
 import { CapacityPlan, Color, ColorPlan, ColorRole, COLORS, IdleMode, IDLE_MODES, otherColor, planCapacity } from "./private/capacity-plan";
@@ -44,7 +47,7 @@ export interface PeerSelector {
   readonly namespaceLabels?: Record<string, string>;
 }
 
-/** A destination outside the cluster the service may call (database, cache). */
+/** A destination outside the cluster, written by hand: the escape hatch next to {@link BlueGreenService.connectsTo}. */
 export interface EgressRule {
   /** e.g. the private-service-access range of Cloud SQL. */
   readonly cidr: string;
@@ -112,11 +115,23 @@ export interface BlueGreenServiceProps extends BlueGreenServiceOptions {
   readonly namespace?: string;
   /** Create the namespace (restricted Pod Security Standard) instead of using one another construct owns. @default false */
   readonly createNamespace?: boolean;
-  /** GCP project: of the Google service account, of the Workload Identity pool `<project>.svc.id.goog`, of the secrets. */
+  /** GCP project of the Google service account and of the secrets. */
   readonly project: string;
+  /**
+   * The Workload Identity pool of the cluster the service runs on (`GkeCluster.workloadPool`): the Kubernetes service
+   * account is bound in this pool, which is the cluster's project's, not necessarily `project`.
+   * @default `<project>.svc.id.goog` (the cluster is in `project`)
+   */
+  readonly workloadIdentityPool?: string;
+  /** What it uses (database, cache, Google APIs, secrets), as {@link BlueGreenService.connectsTo} takes them. @default [] */
+  readonly connections?: IConnectable[];
   /** Who may connect in (e.g. the migration router); `allowFrom()` adds more. @default [] (nobody) */
   readonly allowFrom?: PeerSelector[];
-  /** Destinations it may call besides DNS (database, cache). @default [] */
+  /**
+   * Escape hatch: destinations it may call that are no construct (a partner's API). What it uses is
+   * `connectsTo()`'s to open, from the connection itself; do not repeat it here.
+   * @default [] (DNS and its connections only)
+   */
   readonly egress?: EgressRule[];
   /** Extra pod labels (never in the selectors). @default {} */
   readonly podLabels?: Record<string, string>;
@@ -140,6 +155,7 @@ const NAME_LABEL = "app.kubernetes.io/name";
 const KNOWN_PROPS = new Set<string>([
   "name", "namespace", "createNamespace", "project", "blue", "green", "activeColor", "canaryPercent", "idle", "routePath",
   "containerPort", "healthPath", "autoscaling", "minAvailable", "requests", "limits", "config", "secrets", "env", "allowFrom", "egress",
+  "workloadIdentityPool", "connections",
   "podLabels", "automountServiceAccountToken", "preStopSleepSeconds",
 ]);
 
@@ -219,6 +235,12 @@ export class BlueGreenService extends Construct implements RouterRelease {
 
   private readonly props: BlueGreenServiceProps;
   private readonly peers: NetworkPolicyV1SpecIngressFrom[] = [];
+  private readonly client: ConnectionClient;
+  private secret?: SecretV1;
+  private readonly targets: IConnectable[] = [];
+  private connected: WorkloadConnections = { egress: [], config: {}, secrets: {} };
+  /** Each colour's container without its connections' settings (they are added on every `connectsTo`). */
+  private readonly containers: Partial<Record<Color, DeploymentV1SpecTemplateSpecContainer>> = {};
 
   constructor(scope: Construct, id: string, props: BlueGreenServiceProps) {
     super(scope, id);
@@ -276,8 +298,10 @@ export class BlueGreenService extends Construct implements RouterRelease {
     new ServiceAccountIamMember(this, "workload-identity", {
       serviceAccountId: this.googleServiceAccount.name,
       role: "roles/iam.workloadIdentityUser",
-      member: `serviceAccount:${props.project}.svc.id.goog[${namespace}/${name}]`,
+      // The cluster's pool: a cluster in another project than the service account has its own.
+      member: `serviceAccount:${props.workloadIdentityPool ?? `${props.project}.svc.id.goog`}[${namespace}/${name}]`,
     });
+    this.client = { name, serviceAccount: this.googleServiceAccount };
     const secrets = props.secrets ?? {};
     for (const secretId of new Set(Object.values(secrets))) {
       // Additive member (not a binding): other principals' access to the secret is left alone.
@@ -328,24 +352,64 @@ export class BlueGreenService extends Construct implements RouterRelease {
       }),
     };
 
-    // Deny by default: in only from the listed peers, out only to DNS and the listed destinations.
-    const dns = {
-      to: [{ namespaceSelector: { matchLabels: { "kubernetes.io/metadata.name": "kube-system" } }, podSelector: { matchLabels: { "k8s-app": "kube-dns" } } }],
-      ports: [
-        { port: "53", protocol: "UDP" },
-        { port: "53", protocol: "TCP" },
-      ],
-    };
+    // Deny by default: in only from the listed peers, out only to DNS and what it connects to.
     this.networkPolicy = new NetworkPolicyV1(this, "netpol", {
       metadata: { name, namespace, labels: this.selector },
       spec: {
         podSelector: { matchLabels: this.selector },
         policyTypes: ["Ingress", "Egress"],
         ingress: [],
-        egress: [dns, ...(props.egress ?? []).map((e) => ({ to: [{ ipBlock: { cidr: e.cidr } }], ports: e.ports.map((p) => ({ port: String(p), protocol: "TCP" })) }))],
+        egress: this.egressRules(),
       },
     });
     for (const peer of props.allowFrom ?? []) this.allowFrom(peer);
+    if (props.connections && props.connections.length > 0) this.connectsTo(...props.connections);
+  }
+
+  /**
+   * Connects both colours to what they use (`api.connectsTo(database, cache)`): each target, and what it requires
+   * (Google APIs for Cloud SQL's connector), says what that takes, and the service gets exactly that:
+   * - egress on its NetworkPolicy: each allowance's address on exactly its ports (the metadata server only when a
+   *   connection uses the service's Google identity);
+   * - IAM for its Google service account, made by the target (e.g. `cloudsql.client` on that instance only);
+   * - settings as the colours' environment: plain ones inline (a change rolls the pods, one colour like the
+   *   other), secret ones from the Kubernetes Secret `<name>-connections` by `secretKeyRef`.
+   * Connecting again to the same target changes nothing. Returns everything connected so far.
+   */
+  connectsTo(...targets: IConnectable[]): Connection {
+    for (const t of targets) if (!this.targets.includes(t)) this.targets.push(t);
+    const c = workloadConnections(this.client, this.targets);
+    this.connected = c;
+    if (Object.keys(c.secrets).length > 0) {
+      this.secret ??= new SecretV1(this, "connection-secrets", {
+        metadata: { name: `${this.props.name}-connections`, namespace: this.namespace, labels: this.selector },
+        type: "Opaque",
+      });
+      this.secret.data = { ...c.secrets };
+    }
+    this.networkPolicy.spec.putEgress(this.egressRules());
+    for (const color of COLORS) {
+      const deployment = this.deployments[color];
+      const container = this.containers[color];
+      if (deployment && container) deployment.spec.template.spec.putContainer([this.withConnections(container)]);
+    }
+    return c;
+  }
+
+  /** The Kubernetes Secret `<name>-connections` with its connections' secret settings, once one has any. */
+  get connectionSecret(): SecretV1 | undefined {
+    return this.secret;
+  }
+
+  /** DNS, the hand-written escape hatch, then every connection's egress. */
+  private egressRules(): NetworkPolicyV1SpecEgress[] {
+    const handWritten = (this.props.egress ?? []).map((e) => ({ to: [{ ipBlock: { cidr: e.cidr } }], ports: e.ports.map((p) => ({ port: String(p), protocol: "TCP" })) }));
+    return [DNS_EGRESS, ...handWritten, ...egressRules(this.connected.egress)];
+  }
+
+  private withConnections(container: DeploymentV1SpecTemplateSpecContainer): DeploymentV1SpecTemplateSpecContainer {
+    const own = Array.isArray(container.env) ? (container.env as DeploymentV1SpecTemplateSpecContainerEnv[]) : [];
+    return { ...container, env: [...own, ...connectionEnv(this.connected, this.secret?.metadata.name)] };
   }
 
   /** The router's backends: each serving colour's Service with its exact weight, the live colour first. */
@@ -427,7 +491,7 @@ export class BlueGreenService extends Construct implements RouterRelease {
             terminationGracePeriodSeconds: gracePeriodSeconds(sleep),
             topologySpreadConstraint: spreadOverZonesAndNodes(selector),
             container: [
-              {
+              (this.containers[color] = {
                 name: p.name,
                 image,
                 imagePullPolicy: "Always",
@@ -445,7 +509,7 @@ export class BlueGreenService extends Construct implements RouterRelease {
                   { name: "tmp", mountPath: "/tmp" },
                   ...(secrets ? [{ name: "secrets", mountPath: `/var/run/secrets/${p.name}`, readOnly: true }] : []),
                 ],
-              },
+              }),
             ],
             volume: [
               { name: "config", configMap: { name: this.configMap.metadata.name } },

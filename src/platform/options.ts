@@ -3,6 +3,7 @@
  * `platform` sections have exactly these shapes; the construct, its rules and the plan read them from here.
  */
 import type { ITerraformDependable } from "cdktf";
+import type { IConnectable } from "../connections/connection";
 import type { PortCategory, PortStrategy } from "../ports/plan";
 import { DEFAULT_TRUSTED_CERTIFICATE, MigrationPhase } from "./router-config";
 import { DEFAULT_ROUTER_IMAGE, ROUTER_RUN_AS_USER } from "./router-defaults";
@@ -110,14 +111,42 @@ export interface RouterSpec {
   readonly runAsUser?: number;
 }
 
+/** Where workloads' Google identities live. */
+export interface WorkloadIdentity {
+  /** Project of the Google service accounts. */
+  readonly project: string;
+  /** The cluster's Workload Identity pool (`GkeCluster.workloadPool`, `<cluster project>.svc.id.goog`). */
+  readonly pool: string;
+}
+
 /** Where the new platform runs. */
 export type PlatformTarget =
   | { readonly kind: "docker" }
   | {
       readonly kind: "kubernetes";
-      /** CIDRs services may reach besides each other and DNS (e.g. the Cloud SQL and Redis ranges). @default [] */
-      readonly egressCidrs?: string[];
-      /** CIDRs the legacy system lives in (router and bridge services may reach them). @default ["0.0.0.0/0"] */
+      /**
+       * What each service uses, by service name: `{ "api-gateway": [cache], worker: [database, network.googleApis] }`.
+       * Each target says what that takes and the service gets exactly that: NetworkPolicy egress, IAM for its own
+       * Google service account (created, with a Kubernetes service account bound through Workload Identity, only
+       * when a connection uses a Google identity), its settings as environment variables and its secret settings
+       * from a Kubernetes Secret `<workload>-connections`. A service connected to nothing reaches only DNS and the
+       * platform's own services.
+       * @default {}
+       */
+      readonly connections?: Readonly<Record<string, readonly IConnectable[]>>;
+      /**
+       * Where services' Google service accounts are made and bound: the project, and the Workload Identity pool of
+       * the cluster they run on (`GkeCluster.workloadPool`). Needed once a service connects to something that uses
+       * its Google identity.
+       * @default - none: a connection that uses a Google identity fails synth
+       */
+      readonly workloadIdentity?: WorkloadIdentity;
+      /**
+       * CIDRs the legacy system lives in (router and bridge services may reach them on legacy's port). The default,
+       * anywhere, means the internet: private ranges (RFC 1918, CGNAT) and link-local are excepted, so a legacy
+       * system inside the VPC or over a VPN must be named here.
+       * @default ["0.0.0.0/0"] (the internet)
+       */
       readonly legacyCidrs?: string[];
       /** What the namespace, and so every workload, waits for: e.g. `GkeCluster.readyForWorkloads`. @default [] */
       readonly dependsOn?: ITerraformDependable[];

@@ -48,7 +48,7 @@ export class ParallelPlatform extends Construct {
       // Rendered at synth: releases added after construction are routes too.
       const routerConfig = Lazy.stringValue({ produce: () => this.routerConfig });
       const routerConfigHash = Lazy.stringValue({ produce: () => this.routerConfigHash });
-      this.target = new KubernetesTarget(this, "k8s", { props, plan: this.plan, routerConfig, routerConfigHash, egressCidrs: props.target.egressCidrs ?? [], legacyCidrs: props.target.legacyCidrs ?? ["0.0.0.0/0"], dependsOn: props.target.dependsOn ?? [], routerNodePort: props.target.routerNodePort, trustedProxyAddresses: props.target.trustedProxyAddresses ?? [] });
+      this.target = new KubernetesTarget(this, "k8s", { props, plan: this.plan, routerConfig, routerConfigHash, connections: props.target.connections ?? {}, workloadIdentity: props.target.workloadIdentity, legacyCidrs: props.target.legacyCidrs ?? ["0.0.0.0/0"], dependsOn: props.target.dependsOn ?? [], routerNodePort: props.target.routerNodePort, trustedProxyAddresses: props.target.trustedProxyAddresses ?? [] });
     } else {
       this.target = new DockerTarget(this, "docker", { props, plan: this.plan, routerConfig: this.routerConfig, routerConfigHash: this.routerConfigHash });
     }

@@ -98,7 +98,14 @@ describe.each(["staging", "production"] as const)("every IAM and RBAC resource o
     expect([...cloud(env).stack.database.instanceNames].sort()).toEqual(instances);
     const connect = iamMembers(json).filter((m) => m.role === "roles/cloudsql.client" || m.role === "roles/cloudsql.instanceUser");
     expect(connect.length).toBeGreaterThan(0);
-    for (const m of connect) expect(m.condition?.expression.match(/resource\.name == /g)).toHaveLength(instances.length);
+    // An instance by its name or by reference to it.
+    const allowed = [...instances, ...Object.keys(json.resource?.google_sql_database_instance ?? {}).map((id) => `\${google_sql_database_instance.${id}.name}`)];
+    // People's roles name every instance; a workload's (CloudSqlDb.connect) the primary it connects to: never another's.
+    for (const m of connect) {
+      const named = [...(m.condition?.expression ?? "").matchAll(/resource\.name == ["']projects\/[^/]+\/instances\/([^"']+)["']/g)].map((x) => x[1]);
+      expect(named.length).toBeGreaterThan(0);
+      for (const n of named) expect(allowed).toContain(n);
+    }
   });
 
 });

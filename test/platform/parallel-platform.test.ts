@@ -33,7 +33,7 @@ type KubernetesTargetOptions = Omit<Extract<PlatformTarget, { kind: "kubernetes"
 function k8s(overrides: Partial<ParallelPlatformProps> = {}, target: KubernetesTargetOptions = {}): { json: TerraformJson; platform: ParallelPlatform } {
   const stack = new TerraformStack(Testing.app(), "staging");
   new KubernetesProvider(stack, "k8s", {});
-  const platform = new ParallelPlatform(stack, "platform", props({ kind: "kubernetes", egressCidrs: ["10.30.0.0/20"], ...target }, { ports: { strategy: "blocks" }, router: { domain: "example.com", phase: "path" }, services: { web: { image: "example/web:1.0.0", category: "frontend", containerPort: 8080, entry: true }, api: { image: "example/api:1.0.0", category: "backend", containerPort: 9000, bridgeToLegacy: true } }, legacy: { ...legacy, baseUrl: "https://app.example.com", upstream: "legacy-origin.example.com:443" }, ...overrides }));
+  const platform = new ParallelPlatform(stack, "platform", props({ kind: "kubernetes", ...target }, { ports: { strategy: "blocks" }, router: { domain: "example.com", phase: "path" }, services: { web: { image: "example/web:1.0.0", category: "frontend", containerPort: 8080, entry: true }, api: { image: "example/api:1.0.0", category: "backend", containerPort: 9000, bridgeToLegacy: true } }, legacy: { ...legacy, baseUrl: "https://app.example.com", upstream: "legacy-origin.example.com:443" }, ...overrides }));
   return { json: JSON.parse(Testing.synth(stack, true)) as TerraformJson, platform };
 }
 

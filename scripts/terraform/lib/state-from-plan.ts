@@ -70,7 +70,7 @@ export function stateFromPlan(plan: PlanForState, schemas: ProviderSchemas, prio
       type: r.type,
       name: r.name,
       provider: `provider["${r.provider_name}"]`,
-      instances: [{ schema_version: schema.version, attributes, sensitive_attributes: sensitivePaths(change?.after_sensitive, []) }],
+      instances: [{ schema_version: schema.version, attributes, sensitive_attributes: [...sensitivePaths(change?.after_sensitive, []), ...plantedMapEntries(attributes)] }],
     });
   }
   const outputs: State["outputs"] = {};
@@ -100,13 +100,23 @@ function merge(prior: unknown, next: unknown, unknown: unknown): unknown {
   return next;
 }
 
+/**
+ * Computed lists our config indexes (`server_ca_certs[0].cert`, a workload's REDIS_CA_CERT): one element, as the real
+ * resource has (Memorystore with TLS in transit), where an empty list would fail the plan with "Invalid index".
+ */
+const INDEXED_LISTS = new Set(["google_redis_instance.server_ca_certs"]);
+
+function oneElement(type: unknown, label: string, sensitive: boolean): unknown {
+  return Array.isArray(type) && (type[0] === "list" || type[0] === "set") ? [placeholder(type[1], `${label}-0`, sensitive)] : placeholder(type, label, sensitive);
+}
+
 /** Fills what the create plan leaves unknown, following the schema into nested blocks. */
 function fill(values: Json, unknown: unknown, block: SchemaBlock, type: string, top: Json): Json {
   if (!isJson(unknown)) return values;
   for (const [k, u] of Object.entries(unknown)) {
     const attribute = block.attributes?.[k];
     const nested = block.block_types?.[k];
-    if (attribute && u === true) values[k] = special(type, k, top) ?? placeholder(attribute.type, `${type}-${k}`, attribute.sensitive === true);
+    if (attribute && u === true) values[k] = special(type, k, top) ?? (INDEXED_LISTS.has(`${type}.${k}`) ? oneElement(attribute.type, `${type}-${k}`, attribute.sensitive === true) : placeholder(attribute.type, `${type}-${k}`, attribute.sensitive === true));
     else if (nested && u === true) values[k] = [];
     else if (nested && Array.isArray(u) && Array.isArray(values[k])) {
       const list = values[k] as unknown[];
@@ -168,6 +178,21 @@ function placeholder(type: unknown, label: string, sensitive: boolean): unknown 
     return Object.fromEntries(Object.entries(type[1]).map(([k, t]) => [k, placeholder(t, `${label}-${k}`, sensitive)]));
   }
   return null;
+}
+
+/**
+ * A map entry holding a planted secret came from a sensitive attribute (a Kubernetes Secret's `data` from
+ * Memorystore's `auth_string`): the config marks that entry as well as the schema the whole map, and Terraform
+ * plans an update until the state carries both marks.
+ */
+function plantedMapEntries(attributes: Json): unknown[] {
+  return Object.entries(attributes).flatMap(([k, v]) =>
+    isJson(v)
+      ? Object.entries(v)
+          .filter(([, x]) => typeof x === "string" && x.startsWith(PLANTED))
+          .map(([key]) => [{ type: "get_attr", value: k }, { type: "index", value: { value: key, type: "string" } }])
+      : [],
+  );
 }
 
 /** after_sensitive as state paths: Terraform plans an update when only the marks differ. */

@@ -1,3 +1,5 @@
+import { ServiceAccount } from "@cdktf/provider-google/lib/service-account";
+import { ServiceAccountIamMember } from "@cdktf/provider-google/lib/service-account-iam-member";
 import { ConfigMapV1 } from "@cdktf/provider-kubernetes/lib/config-map-v1";
 import { DeploymentV1 } from "@cdktf/provider-kubernetes/lib/deployment-v1";
 import { EndpointSliceV1 } from "@cdktf/provider-kubernetes/lib/endpoint-slice-v1";
@@ -6,8 +8,14 @@ import { NetworkPolicyV1, NetworkPolicyV1SpecEgress, NetworkPolicyV1SpecIngress 
 import { dependable, ITerraformDependable } from "cdktf";
 import type { PodDisruptionBudgetV1 } from "@cdktf/provider-kubernetes/lib/pod-disruption-budget-v1";
 import type { HorizontalPodAutoscalerV2 } from "@cdktf/provider-kubernetes/lib/horizontal-pod-autoscaler-v2";
+import { SecretV1 } from "@cdktf/provider-kubernetes/lib/secret-v1";
+import { ServiceAccountV1 } from "@cdktf/provider-kubernetes/lib/service-account-v1";
 import { ServiceV1 } from "@cdktf/provider-kubernetes/lib/service-v1";
 import { Construct } from "constructs";
+import { ConnectionClient, IConnectable, METADATA_SERVER_EGRESS, NON_INTERNET_RANGES } from "../../connections/connection";
+import { connectionEnv, egressRules, usesGoogleIdentity, workloadConnections } from "../../connections/private/workload";
+import { serviceAccountId } from "../../validation/ids";
+import type { WorkloadIdentity } from "../options";
 import { RESTRICTED_NAMESPACE_LABELS, restrictedContainerSecurityContext, restrictedPodSecurityContext } from "../pod-security";
 import { LEGACY_SERVICE } from "../plan";
 import { ROUTER_HEALTH_PATH } from "../router-config";
@@ -17,7 +25,10 @@ import { preStopDrain, protectServing, ROUTER_DRAIN_SECONDS, servingLifecycle, s
 
 export interface KubernetesTargetProps extends TargetProps {
   readonly dependsOn: ITerraformDependable[];
-  readonly egressCidrs: string[];
+  /** What each service uses, by service name (see `PlatformTarget.connections`). */
+  readonly connections: Readonly<Record<string, readonly IConnectable[]>>;
+  /** Where services' Google identities are made and bound. @default - none: a connection that uses one fails */
+  readonly workloadIdentity?: WorkloadIdentity;
   readonly legacyCidrs: string[];
   /** The router Service's NodePort; without it the Service is ClusterIP only. */
   readonly routerNodePort?: number;
@@ -53,6 +64,8 @@ export class KubernetesTarget extends Construct {
   readonly autoscalers: Record<string, HorizontalPodAutoscalerV2> = {};
   /** The PDB of each service. */
   readonly disruptionBudgets: Record<string, PodDisruptionBudgetV1> = {};
+  /** The Google identity of each service whose connections use one (see `PlatformTarget.connections`). */
+  readonly identities: Record<string, { readonly googleServiceAccount: ServiceAccount; readonly kubernetesServiceAccount: ServiceAccountV1 }> = {};
   /** The `legacy` Service: ExternalName for a host name, selector-less ClusterIP for an IPv4 address. */
   readonly legacyService: ServiceV1;
   /** The legacy address when it is an IPv4 address. */
@@ -124,9 +137,18 @@ export class KubernetesTarget extends Construct {
 
     const router = plan.router;
     const routerSelector = { [NAME_LABEL]: router.workloadName };
-    const legacyEgress: NetworkPolicyV1SpecEgress = { to: t.legacyCidrs.map((cidr) => ({ ipBlock: { cidr } })), ports: [{ port: String(legacyPort), protocol: "TCP" }] };
+    // Legacy "anywhere" is the internet: never the VPC's private ranges (the database, the cache) nor the metadata server.
+    const legacyEgress: NetworkPolicyV1SpecEgress = {
+      to: t.legacyCidrs.map((cidr) => ({ ipBlock: cidr === "0.0.0.0/0" ? { cidr, except: [...NON_INTERNET_RANGES] } : { cidr } })),
+      ports: [{ port: String(legacyPort), protocol: "TCP" }],
+    };
+
+    for (const service of Object.keys(t.connections)) {
+      if (!(service in plan.services)) throw new Error(`${this.node.path}: connections name "${service}", which is no service of the platform (${Object.keys(plan.services).join(", ")}).`);
+    }
 
     for (const { name, workloadName, port, spec: s, scale } of Object.values(plan.services)) {
+      const connected = this.connect(name, workloadName, ns, t.connections[name] ?? [], t.workloadIdentity);
       const selector = { [NAME_LABEL]: workloadName };
       const labels = { ...selector, ...partOf, "tandem.dev/side": "new" };
       const healthPath = s.healthPath;
@@ -149,6 +171,8 @@ export class KubernetesTarget extends Construct {
           template: {
             metadata: { labels },
             spec: {
+              // A Google identity is the Kubernetes service account's, through the metadata server: no API token.
+              serviceAccountName: this.identities[name]?.kubernetesServiceAccount.metadata.name,
               automountServiceAccountToken: false,
               securityContext: restrictedPodSecurityContext(s.runAsUser),
               ...servingPodSpec(selector, s.preStopSleepSeconds),
@@ -158,12 +182,15 @@ export class KubernetesTarget extends Construct {
                   image: s.image,
                   imagePullPolicy: "Always",
                   port: [{ containerPort: s.containerPort, name: "http" }],
-                  env: Object.entries({
-                    ...s.env,
-                    PORT: String(s.containerPort),
-                    // No phase here: a phase change must not roll the services (the router sends it with each request).
-                    ...(s.bridgeToLegacy ? { LEGACY_URL: legacyUrl, MIGRATION_MODE: "parallel" } : {}),
-                  }).map(([k, v]) => ({ name: k, value: v })),
+                  env: [
+                    ...Object.entries({
+                      ...s.env,
+                      PORT: String(s.containerPort),
+                      // No phase here: a phase change must not roll the services (the router sends it with each request).
+                      ...(s.bridgeToLegacy ? { LEGACY_URL: legacyUrl, MIGRATION_MODE: "parallel" } : {}),
+                    }).map(([k, v]) => ({ name: k, value: v })),
+                    ...connected.env,
+                  ],
                   resources: {
                     requests: { cpu: `${Math.min(s.cpuMillis, 250)}m`, memory: `${Math.min(s.memoryMb, 256)}Mi` },
                     limits: { cpu: `${s.cpuMillis}m`, memory: `${s.memoryMb}Mi` },
@@ -191,7 +218,8 @@ export class KubernetesTarget extends Construct {
       });
       const ingress: NetworkPolicyV1SpecIngress[] = [{ from: [{ podSelector: { matchLabels: routerSelector } }], ports: [{ port: String(s.containerPort), protocol: "TCP" }] }];
       const egress: NetworkPolicyV1SpecEgress[] = [{ to: [{ podSelector: { matchLabels: partOf } }] }];
-      if (t.egressCidrs.length > 0) egress.push({ to: t.egressCidrs.map((cidr) => ({ ipBlock: { cidr } })) });
+      // What it uses, each on exactly its ports: nothing hand-written.
+      egress.push(...connected.egress);
       if (s.bridgeToLegacy) egress.push(legacyEgress);
       new NetworkPolicyV1(this, `netpol-${name}`, {
         metadata: { name: workloadName, namespace },
@@ -282,6 +310,53 @@ export class KubernetesTarget extends Construct {
         egress: this.routerEgress,
       },
     });
+  }
+
+  /**
+   * A service's connections: resolved for a client whose Google service account is made only when a connection
+   * asks for it (a grant, or Google APIs), then bound to a Kubernetes service account of the service's name in the
+   * cluster's pool. Returns the service's egress rules and environment.
+   */
+  private connect(name: string, workloadName: string, namespace: string, targets: readonly IConnectable[], identity: WorkloadIdentity | undefined) {
+    let gsa: ServiceAccount | undefined;
+    const googleServiceAccount = (): ServiceAccount => {
+      if (!identity) {
+        throw new Error(`${this.node.path}: service "${name}" connects to ${targets.map((x) => x.connectableName).join(", ")}, which uses a Google identity; pass target.workloadIdentity ({ project, pool: GkeCluster.workloadPool }).`);
+      }
+      gsa ??= new ServiceAccount(this, `gsa-${name}`, {
+        project: identity.project,
+        accountId: serviceAccountId(workloadName, "wl"),
+        displayName: `Platform service ${name}`,
+        description: "Workload Identity of a Tandem platform service.",
+      });
+      return gsa;
+    };
+    const client: ConnectionClient = {
+      name: workloadName,
+      get serviceAccount() {
+        return googleServiceAccount();
+      },
+    };
+    const c = workloadConnections(client, targets);
+    // Google APIs without a grant (the metadata server in its egress) still call them as the service.
+    if (usesGoogleIdentity(c.egress, METADATA_SERVER_EGRESS.map((e) => e.cidr))) googleServiceAccount();
+    if (gsa && identity) {
+      const ksa = new ServiceAccountV1(this, `ksa-${name}`, {
+        metadata: { name: workloadName, namespace: this.namespace.metadata.name, annotations: { "iam.gke.io/gcp-service-account": gsa.email } },
+        automountServiceAccountToken: false,
+      });
+      new ServiceAccountIamMember(this, `workload-identity-${name}`, {
+        serviceAccountId: gsa.name,
+        role: "roles/iam.workloadIdentityUser",
+        member: `serviceAccount:${identity.pool}[${namespace}/${workloadName}]`,
+      });
+      this.identities[name] = { googleServiceAccount: gsa, kubernetesServiceAccount: ksa };
+    }
+    const secret =
+      Object.keys(c.secrets).length > 0
+        ? new SecretV1(this, `connections-${name}`, { metadata: { name: `${workloadName}-connections`, namespace: this.namespace.metadata.name }, type: "Opaque", data: { ...c.secrets } })
+        : undefined;
+    return { egress: egressRules(c.egress), env: connectionEnv(c, secret?.metadata.name) };
   }
 
   /**

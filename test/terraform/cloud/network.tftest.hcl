@@ -46,6 +46,12 @@ mock_provider "google" {
       dns_resource_record = [{ name = "_acme-challenge_mock.app.example.com.", type = "CNAME", data = "mock.1.authorize.certificatemanager.goog." }]
     }
   }
+  # Memorystore's server CA is computed; the workloads' REDIS_CA_CERT reads the first one.
+  mock_resource "google_redis_instance" {
+    defaults = {
+      server_ca_certs = [{ cert = "-----BEGIN CERTIFICATE-----\nmock\n-----END CERTIFICATE-----\n" }]
+    }
+  }
 }
 mock_provider "kubernetes" {}
 

@@ -29,6 +29,12 @@ mock_provider "google" {
       dns_resource_record = [{ name = "_acme-challenge_mock.app.example.com.", type = "CNAME", data = "mock.1.authorize.certificatemanager.goog." }]
     }
   }
+  # Memorystore's server CA is computed; the workloads' REDIS_CA_CERT reads the first one.
+  mock_resource "google_redis_instance" {
+    defaults = {
+      server_ca_certs = [{ cert = "-----BEGIN CERTIFICATE-----\nmock\n-----END CERTIFICATE-----\n" }]
+    }
+  }
 }
 mock_provider "kubernetes" {}
 
@@ -56,6 +62,20 @@ run "apply_workloads_wiring" {
   assert {
     condition     = kubernetes_namespace_v1.platform_k8s_namespace_DB671372.metadata[0].name == "new-platform"
     error_message = "The namespace is new-platform."
+  }
+  # Connections by intent, as Terraform resolves them: the API's egress is the database's own address, on the
+  # connector port, and the cache's host on its TLS port; web, connected to nothing, has no address rule at all.
+  assert {
+    condition = contains([for e in kubernetes_network_policy_v1.bg-api_netpol_92D77BC7.spec[0].egress : e.to[0].ip_block[0].cidr if length(e.to[0].ip_block) > 0 && e.ports[0].port == "3307"], "${google_sql_database_instance.database_EBDE4557.private_ip_address}/32")
+    error_message = "The API reaches the database's private IP on 3307."
+  }
+  assert {
+    condition = contains([for e in kubernetes_network_policy_v1.bg-api_netpol_92D77BC7.spec[0].egress : e.to[0].ip_block[0].cidr if length(e.to[0].ip_block) > 0 && e.ports[0].port == "6378"], "${google_redis_instance.cache_08DE9BE4.host}/32")
+    error_message = "The API reaches the cache's host on 6378."
+  }
+  assert {
+    condition     = length([for e in kubernetes_network_policy_v1.platform_k8s_netpol-web_30C4AF74.spec[0].egress : e if length(flatten([for t in e.to : t.ip_block])) > 0]) == 0
+    error_message = "Web connects to nothing: no address rule."
   }
 }
 

@@ -31,6 +31,12 @@ mock_provider "google" {
       id     = "projects/tandem-production/serviceAccounts/mock-sa@tandem-production.iam.gserviceaccount.com"
     }
   }
+  # Memorystore's server CA is computed; the workloads' REDIS_CA_CERT reads the first one.
+  mock_resource "google_redis_instance" {
+    defaults = {
+      server_ca_certs = [{ cert = "-----BEGIN CERTIFICATE-----\nmock\n-----END CERTIFICATE-----\n" }]
+    }
+  }
 }
 mock_provider "kubernetes" {}
 
