@@ -152,6 +152,7 @@ const serviceSchema = z
     autoscaling: autoscalingSchema.optional(),
     preStopSleepSeconds: num.optional(),
     bridgeToLegacy: bool.optional(),
+    calls: strings.optional(),
     public: bool.optional(),
     routePath: str.optional(),
     entry: bool.optional(),

@@ -78,6 +78,13 @@ export interface PlatformService {
   readonly preStopSleepSeconds?: number;
   /** Joins the legacy network / may call the legacy system (the migration bridge). @default false */
   readonly bridgeToLegacy?: boolean;
+  /**
+   * Kubernetes: the other services of the platform this one calls directly (pod to pod, on their container port);
+   * nothing else in the namespace is reachable from it, and a service is reachable only from the router and its
+   * callers. Docker (`dev`) has no network policies: every service shares the platform network.
+   * @default [] (the router is the only caller of every service)
+   */
+  readonly calls?: readonly string[];
   /** Docker: publish on all host addresses instead of 127.0.0.1. @default false */
   readonly public?: boolean;
   /** Path prefix routed to this service in the `path` phase, e.g. `/api/v2/`. @default - none */

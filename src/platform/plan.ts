@@ -197,6 +197,14 @@ export function platformProblems(props: Omit<ParallelPlatformProps, "labels">): 
   out.push(...unless(!(ROUTER_SERVICE in (props.services ?? {})), ["services", ROUTER_SERVICE], ROUTER_SERVICE, `"${ROUTER_SERVICE}" is the migration router's name`, "rename the service"));
   const kubernetes = props.target?.kind === "kubernetes";
   for (const [name, s] of services) out.push(...serviceProblems(name, s, kubernetes));
+  const names = services.map(([n]) => n);
+  for (const [name, s] of services) {
+    for (const [i, callee] of (s.calls ?? []).entries()) {
+      out.push(...unless(callee !== name, ["services", name, "calls", i], callee, "a service does not call itself through the network policy", "remove it"));
+      out.push(...unless(callee === name || names.includes(callee), ["services", name, "calls", i], callee, `names no service of the platform; known: ${names.join(", ")}`));
+    }
+    for (const dup of duplicates(s.calls ?? [])) out.push({ path: ["services", name, "calls"], value: dup, rule: "names a service twice" });
+  }
   const routePaths = services.filter(([, s]) => s.routePath !== undefined).map(([, s]) => s.routePath!);
   for (const dup of duplicates(routePaths)) {
     const owners = services.filter(([, s]) => s.routePath === dup).map(([n]) => n);

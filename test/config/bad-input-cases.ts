@@ -98,6 +98,7 @@ export const BAD_INPUT_CASES: readonly BadInputCase[] = [
   { name: "a port claimed twice", edits: [["dev", "platform.services.graphql.port", 8101]], expect: [/port 8101: service "api-gateway" and service "graphql": claimed twice/] },
   { name: "a port outside its category block", edits: [["staging", "platform.services.web.port", 30250]], expect: [/platform\.services\.web\.port = 30250: port 30250: service "web": outside the frontend block 30100-30199/] },
   { name: "a reserved route path", edits: [["dev", "platform.services.web.routePath", "/v2/"]], expect: [/platform\.services\.web\.routePath = "\/v2\/": is reserved/] },
+  { name: "a call to a service the platform does not have", edits: [["staging", "platform.services.web.calls", ["api-gatway"]]], expect: [/staging[\s\S]*platform\.services\.web\.calls\.0 = "api-gatway": names no service of the platform; known: /] },
   { name: "a route path twice", edits: [["dev", "platform.services.web.routePath", "/api/v2/"]], expect: [/routePath = "\/api\/v2\/": is also .*'s routePath; a path goes to one service/] },
   { name: "nginx.conf injection in a health path", edits: [["dev", "platform.services.web.healthPath", "/h { return 200; }"]], expect: [/platform\.services\.web\.healthPath = "\/h \{ return 200; \}": must start with '\/' and use only letters, digits/] },
   { name: "nginx.conf injection in legacy's health path", edits: [["dev", "legacy.healthPath", "/health;return"]], expect: [/legacy\.healthPath = "\/health;return": must start with '\/' and use only/] },

@@ -1,7 +1,8 @@
 import { DockerProvider } from "@cdktf/provider-docker/lib/provider";
 import { KubernetesProvider } from "@cdktf/provider-kubernetes/lib/provider";
 import { Testing, TerraformStack } from "cdktf";
-import { ParallelPlatform, ParallelPlatformProps, PlatformTarget } from "../../src/platform";
+import { ParallelPlatform, ParallelPlatformProps, planPlatform, PlatformTarget } from "../../src/platform";
+import { fromStack } from "../helpers/network-policy";
 import { resourcesOf, TerraformJson } from "../helpers";
 
 const legacy = { name: "netbox", baseUrl: "http://localhost:8000", healthPath: "/health", reservedPorts: { web: 8000, postgres: 5432, redis: 6379 }, dockerNetwork: "netbox_default", upstream: "netbox:8000" };
@@ -322,5 +323,35 @@ describe("ParallelPlatform validation", () => {
     const platform = new ParallelPlatform(stack, "platform", props({ kind: "kubernetes" }, { legacy: { ...legacy, baseUrl: "https://app.example.com", upstream: undefined } }));
     const warnings = platform.node.metadata.filter((m) => /warn/i.test(m.type)).map((m) => String(m.data));
     expect(warnings).toEqual([expect.stringMatching(/legacy\.baseUrl = "app\.example\.com": is legacy's public name; once its DNS points at the router \(the path phase on\), the router would proxy to itself; set legacy\.upstream/)]);
+  });
+});
+
+describe("ParallelPlatform on Kubernetes: service-to-service calls", () => {
+  const services = {
+    web: { image: "example/web:1.0.0", category: "frontend" as const, containerPort: 8080, entry: true, calls: ["api"] },
+    api: { image: "example/api:1.0.0", category: "backend" as const, containerPort: 9000 },
+    jobs: { image: "example/jobs:1.0.0", category: "backend" as const, containerPort: 9100 },
+  };
+  const { json } = k8s({ services });
+  const { policies, pods } = fromStack(json as unknown as Parameters<typeof fromStack>[0]);
+  const pod = (s: string) => pods[`tandem-${s}`];
+  const allows = (from: string, to: string, port: number) => policies.allows({ from: pod(from), to: { pod: pod(to) }, port });
+
+  test("a declared call is open on the callee's container port only, one way", () => {
+    expect(allows("web", "api", 9000)).toBe(true);
+    expect(allows("web", "api", 9100)).toBe(false);
+    expect(allows("api", "web", 8080)).toBe(false);
+  });
+
+  test("an undeclared call stays denied, and the router still reaches every service on its port", () => {
+    expect(allows("web", "jobs", 9100)).toBe(false);
+    expect(allows("jobs", "api", 9000)).toBe(false);
+    for (const [name, s] of Object.entries(services)) expect(allows("router", name, s.containerPort)).toBe(true);
+    expect(allows("router", "api", 8080)).toBe(false);
+  });
+
+  test("a call to no service of the platform, or to itself, is a problem naming the field", () => {
+    const problems = planPlatform(props({ kind: "kubernetes" }, { services: { ...services, api: { ...services.api, calls: ["api", "billing"] } } })).problems.map((p) => `${p.path.join(".")} = ${String(p.value)}: ${p.rule}`);
+    expect(problems).toEqual(expect.arrayContaining([expect.stringMatching(/^services\.api\.calls\.0 = api: a service does not call itself/), expect.stringMatching(/^services\.api\.calls\.1 = billing: names no service of the platform; known: web, api, jobs/)]));
   });
 });

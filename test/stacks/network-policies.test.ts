@@ -160,4 +160,20 @@ describe.each(["staging", "production"] as const)("%s: every workload's NetworkP
       expect(toPod(`${platformName}-router`, p, spec.containerPort + 1)).toBe(false);
     }
   });
+
+  test("pod to pod: a platform service reaches another only where it declares the call (calls), on that service's container port", () => {
+    expect(platform.length).toBeGreaterThan(1);
+    for (const from of platform) {
+      const declared = config.platform.services[from.slice(platformName.length + 1)].calls ?? [];
+      for (const to of platform) {
+        if (to === from) continue;
+        const spec = config.platform.services[to.slice(platformName.length + 1)];
+        const allowed = declared.includes(to.slice(platformName.length + 1));
+        expect({ from, to, ok: toPod(from, to, spec.containerPort) }).toEqual({ from, to, ok: allowed });
+        expect({ from, to, other: toPod(from, to, spec.containerPort + 1) }).toEqual({ from, to, other: false });
+      }
+      // Nor the router: it calls the services, never the other way round.
+      expect(toPod(from, `${platformName}-router`, 8080)).toBe(false);
+    }
+  });
 });

@@ -216,8 +216,13 @@ export class KubernetesTarget extends Construct {
         metadata: { name: workloadName, namespace, labels },
         spec: { type: "ClusterIP", selector, port: [{ name: "http", port, targetPort: String(s.containerPort) }] },
       });
-      const ingress: NetworkPolicyV1SpecIngress[] = [{ from: [{ podSelector: { matchLabels: routerSelector } }], ports: [{ port: String(s.containerPort), protocol: "TCP" }] }];
-      const egress: NetworkPolicyV1SpecEgress[] = [{ to: [{ podSelector: { matchLabels: partOf } }] }];
+      // In: the router, and the services that declare they call this one (`calls`), on its container port only.
+      const callers = Object.values(plan.services).filter((c) => (c.spec.calls ?? []).includes(name));
+      const ingress: NetworkPolicyV1SpecIngress[] = [
+        { from: [{ podSelector: { matchLabels: routerSelector } }, ...callers.map((c) => ({ podSelector: { matchLabels: { [NAME_LABEL]: c.workloadName } } }))], ports: [{ port: String(s.containerPort), protocol: "TCP" }] },
+      ];
+      // Out: the services it calls, each on its container port; then what it connects to.
+      const egress: NetworkPolicyV1SpecEgress[] = (s.calls ?? []).map((callee) => servicePeer(plan.services[callee]));
       // What it uses, each on exactly its ports: nothing hand-written.
       egress.push(...connected.egress);
       if (s.bridgeToLegacy) egress.push(legacyEgress);
@@ -226,7 +231,7 @@ export class KubernetesTarget extends Construct {
         spec: {
           podSelector: { matchLabels: selector },
           policyTypes: ["Ingress", "Egress"],
-          ingress: [...ingress, { from: [{ podSelector: { matchLabels: partOf } }], ports: [{ port: String(s.containerPort), protocol: "TCP" }] }],
+          ingress,
           egress,
         },
       });
@@ -300,7 +305,8 @@ export class KubernetesTarget extends Construct {
           ? { type: "ClusterIP", selector: routerSelector, port: [{ name: "http", port: ROUTER_SERVICE_PORT, targetPort: String(ROUTER_CONTAINER_PORT) }] }
           : { type: "NodePort", externalTrafficPolicy: "Local", selector: routerSelector, port: [{ name: "http", port: ROUTER_SERVICE_PORT, targetPort: String(ROUTER_CONTAINER_PORT), nodePort: t.routerNodePort }] },
     });
-    this.routerEgress = [{ to: [{ podSelector: { matchLabels: partOf } }] }, legacyEgress];
+    // The router reaches each service on its container port (releases add theirs with routeTo), and legacy.
+    this.routerEgress = [...Object.values(plan.services).map(servicePeer), legacyEgress];
     this.routerNetworkPolicy = new NetworkPolicyV1(this, "netpol-router", {
       metadata: { name: router.workloadName, namespace },
       spec: {
@@ -371,4 +377,9 @@ export class KubernetesTarget extends Construct {
     // As cdktf writes a `dependsOn` prop: plain addresses (Terraform refuses interpolations in depends_on).
     this.routerConfigMap.dependsOn = [...(this.routerConfigMap.dependsOn ?? []), ...dependables.map((d) => dependable(d))];
   }
+}
+
+/** Egress to one of the platform's services: its pods (by their name label), on its container port. */
+function servicePeer(service: { readonly workloadName: string; readonly spec: { readonly containerPort: number } }): NetworkPolicyV1SpecEgress {
+  return { to: [{ podSelector: { matchLabels: { [NAME_LABEL]: service.workloadName } } }], ports: [{ port: String(service.spec.containerPort), protocol: "TCP" }] };
 }
