@@ -4,7 +4,8 @@
  *   platform    one stack with a ParallelPlatform (Docker target, as dev) of N services: port plan, containers, router
  *   ports       the port plan alone for N services (pure allocation, no cdktf)
  *   org         an organisation of N environments (configs generated from staging and production in turn, each
- *               renamed), validated and synthesized in one app by runEnvironments, as main.ts does: N stacks
+ *               renamed, its public hosts under its own name), validated and synthesized in one app by
+ *               runEnvironments, as main.ts does: N environment stacks and their N bootstrap stacks
  * Usage: node scripts/run-ts.cjs scripts/bench/scale-app.ts <blue-green|platform|ports|org> <N>
  * Prints {"loadMs", "buildMs", "synthMs", "appMs"}: config validation (org only), construct tree, app.synth()
  * (for org: synthesizeAtomically, files written), and all of them (imports excluded).
@@ -42,7 +43,8 @@ function pinned(i: number): PortRequest & { port: number } {
 function orgEnvironment(i: number): [string, unknown] {
   const base = i % 2 === 0 ? "staging" : "production";
   const name = `org-${String(i).padStart(3, "0")}`;
-  return [name, JSON.parse(JSON.stringify(environments[base]).replaceAll(base, name)) as unknown];
+  // Environments share no project, state or public host (checked across environments): each gets its own names.
+  return [name, JSON.parse(JSON.stringify(environments[base]).replaceAll(base, name).replaceAll("example.com", `${name}.example.com`)) as unknown];
 }
 
 const outdir = fs.mkdtempSync(path.join(os.tmpdir(), "tandem-scale-"));
@@ -63,7 +65,8 @@ if (kind === "org") {
   );
   if (code !== 0) throw new Error(`the generated organisation did not synthesize (exit ${code}):\n${lines.join("\n").slice(0, 3000)}`);
   const stacks = fs.readdirSync(path.join(outdir, "cdktf.out", "stacks"));
-  if (stacks.length !== n) throw new Error(`expected ${n} stacks, got ${stacks.length}`);
+  // Each cloud environment is its stack and its bootstrap stack (`<env>-bootstrap`).
+  if (stacks.length !== 2 * n) throw new Error(`expected ${2 * n} stacks (${n} environments and their bootstrap stacks), got ${stacks.length}`);
 } else if (kind === "ports") {
   const services: Record<string, PortRequest> = {};
   for (let i = 0; i < n; i++) services[`svc-${i}`] = pinned(i);
