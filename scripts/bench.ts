@@ -410,7 +410,7 @@ async function main(): Promise<void> {
   say("- blue-green: one stack of N `BlueGreenService`s (Kubernetes provider): two Deployments, three Services, two HPAs, PDBs, NetworkPolicy, ServiceAccounts ... each");
   say("- platform: one stack with a `ParallelPlatform` (Docker target, as dev) of N services: the port plan, a container per service, the router");
   say("- ports: `planPorts` alone for N services (pure allocation)");
-  say("- org: N environments generated from staging's and production's configs in turn (each renamed `org-NNN` throughout), validated and synthesized in one app by `runEnvironments` as main.ts does, files written: N stacks");
+  say("- org: N environments generated from staging's and production's configs in turn (each renamed `org-NNN` throughout, `example.com` under its name), validated and synthesized in one app by `runEnvironments` as main.ts does, files written: N environment stacks and their N bootstrap stacks, each environment with public hosts of its own");
   say();
   say("| case | N | wall | app time | validate | build | synth | app time per unit | peak RSS |");
   say("|---|---:|---:|---:|---:|---:|---:|---:|---:|");
