@@ -355,3 +355,10 @@ describe("ParallelPlatform on Kubernetes: service-to-service calls", () => {
     expect(problems).toEqual(expect.arrayContaining([expect.stringMatching(/^services\.api\.calls\.0 = api: a service does not call itself/), expect.stringMatching(/^services\.api\.calls\.1 = billing: names no service of the platform; known: web, api, jobs/)]));
   });
 });
+
+test("ParallelPlatform on Kubernetes: a call to a service it does not have is refused with the field, before anything is built", () => {
+  const stack = new TerraformStack(Testing.app(), "staging");
+  new KubernetesProvider(stack, "k8s", {});
+  const base = props({ kind: "kubernetes" });
+  expect(() => new ParallelPlatform(stack, "platform", { ...base, services: { ...base.services, web: { ...base.services.web, calls: ["billing"] } } })).toThrow(/services\.web\.calls\.0 = "billing": names no service of the platform; known: web, api/);
+});
