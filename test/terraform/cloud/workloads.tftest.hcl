@@ -1,40 +1,9 @@
 # The cluster's node pool and the new platform's workloads, wired as a plan shows it (mocked providers).
 # Shared: runs against every cloud stack (staging and production share these logical ids).
 
+# Every google mock value is in mocks/google.tfmock.hcl (copied next to this file as tests/mocks).
 mock_provider "google" {
-  mock_resource "google_compute_network" {
-    defaults = {
-      id = "projects/tandem/global/networks/tandem"
-    }
-  }
-  mock_resource "google_service_account" {
-    defaults = {
-      email  = "mock-sa@tandem.iam.gserviceaccount.com"
-      member = "serviceAccount:mock-sa@tandem.iam.gserviceaccount.com"
-      name   = "projects/tandem/serviceAccounts/mock-sa@tandem.iam.gserviceaccount.com"
-    }
-  }
-  # The front door reads each node pool's instance groups by zone and each DNS authorization's one record.
-  mock_resource "google_container_node_pool" {
-    defaults = {
-      managed_instance_group_urls = [
-        "https://www.googleapis.com/compute/v1/projects/tandem/zones/europe-west1-b/instanceGroups/gke-general-b-grp",
-        "https://www.googleapis.com/compute/v1/projects/tandem/zones/europe-west1-c/instanceGroups/gke-general-c-grp",
-        "https://www.googleapis.com/compute/v1/projects/tandem/zones/europe-west1-d/instanceGroups/gke-general-d-grp",
-      ]
-    }
-  }
-  mock_resource "google_certificate_manager_dns_authorization" {
-    defaults = {
-      dns_resource_record = [{ name = "_acme-challenge_mock.app.example.com.", type = "CNAME", data = "mock.1.authorize.certificatemanager.goog." }]
-    }
-  }
-  # Memorystore's server CA is computed; the workloads' REDIS_CA_CERT reads the first one.
-  mock_resource "google_redis_instance" {
-    defaults = {
-      server_ca_certs = [{ cert = "-----BEGIN CERTIFICATE-----\nmock\n-----END CERTIFICATE-----\n" }]
-    }
-  }
+  source = "./tests/mocks"
 }
 mock_provider "kubernetes" {}
 
