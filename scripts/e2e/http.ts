@@ -7,7 +7,7 @@ import { randomBytes } from "node:crypto";
 import * as http from "node:http";
 import * as net from "node:net";
 import type { Echo } from "./standin";
-import { websocketAccept } from "./standin";
+import { readFrame, websocketAccept } from "./standin";
 
 export interface HttpResult {
   readonly status: number;
@@ -74,16 +74,8 @@ export function maskedTextFrame(text: string): Buffer {
 
 /** The first complete unmasked server text frame in `data`; undefined until it is all there. */
 export function readServerFrame(data: Buffer): { text: string; length: number } | undefined {
-  if (data.length < 2) return undefined;
-  let length = data[1] & 0x7f;
-  let offset = 2;
-  if (length === 126) {
-    if (data.length < 4) return undefined;
-    length = data.readUInt16BE(2);
-    offset = 4;
-  }
-  if (data.length < offset + length) return undefined;
-  return { text: data.subarray(offset, offset + length).toString("utf8"), length: offset + length };
+  const frame = readFrame(data);
+  return frame && { text: frame.text, length: frame.length };
 }
 
 export interface WebSocketResult {

@@ -46,8 +46,8 @@ export function textFrame(text: string): Buffer {
   return Buffer.concat([header, payload]);
 }
 
-/** The text of the first complete masked client frame in `data`, and the bytes it took; undefined until complete. */
-export function readClientFrame(data: Buffer): { opcode: number; text: string; length: number } | undefined {
+/** The first complete frame in `data` (a client's, masked, or a server's, unmasked): opcode, text and the bytes it took; undefined until complete. */
+export function readFrame(data: Buffer): { opcode: number; text: string; length: number } | undefined {
   if (data.length < 2) return undefined;
   const opcode = data[0] & 0x0f;
   const masked = (data[1] & 0x80) !== 0;
@@ -98,7 +98,7 @@ function upgrade(req: http.IncomingMessage, socket: Duplex): void {
   let pending = Buffer.alloc(0);
   socket.on("data", (chunk: Buffer) => {
     pending = Buffer.concat([pending, chunk]);
-    for (let frame = readClientFrame(pending); frame; frame = readClientFrame(pending)) {
+    for (let frame = readFrame(pending); frame; frame = readFrame(pending)) {
       pending = pending.subarray(frame.length);
       if (frame.opcode === 0x8) {
         socket.end(Buffer.from([0x88, 0]));

@@ -396,7 +396,7 @@ export class BlueGreenService extends Construct implements RouterRelease {
     return c;
   }
 
-  /** The Kubernetes Secret `<name>-connections` with its connections' secret settings, once one has any. */
+  /** The Kubernetes Secret `<name>-connections` with its connections' secret settings, once a connection brings one. */
   get connectionSecret(): SecretV1 | undefined {
     return this.secret;
   }

@@ -1,6 +1,6 @@
 import type { AddressInfo } from "node:net";
 import { cookieValue, get, maskedTextFrame, parseEcho, readServerFrame, websocket } from "../../scripts/e2e/http";
-import { readClientFrame, standinServer, textFrame, websocketAccept } from "../../scripts/e2e/standin";
+import { readFrame, standinServer, textFrame, websocketAccept } from "../../scripts/e2e/standin";
 
 describe("the stand-in's WebSocket framing", () => {
   test("RFC 6455's example key gives its example accept value", () => {
@@ -8,12 +8,12 @@ describe("the stand-in's WebSocket framing", () => {
   });
 
   test("frames round-trip: masked client frames are unmasked, server frames read back, long ones too", () => {
-    const client = readClientFrame(maskedTextFrame("hello"));
+    const client = readFrame(maskedTextFrame("hello"));
     expect(client).toMatchObject({ opcode: 1, text: "hello" });
     const long = "x".repeat(300);
     expect(readServerFrame(textFrame(long))).toEqual({ text: long, length: 304 });
     expect(readServerFrame(textFrame("hi").subarray(0, 3))).toBeUndefined();
-    expect(readClientFrame(maskedTextFrame("hello").subarray(0, 5))).toBeUndefined();
+    expect(readFrame(maskedTextFrame("hello").subarray(0, 5))).toBeUndefined();
   });
 });
 
